@@ -1,0 +1,758 @@
+"""Markdown files <-> models: parse, validate, sync and export the content/ folder."""
+
+import datetime
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from statuscodes.models import Cause, Fix, Source, StatusClass, StatusCode
+
+# ---------------------------------------------------------------------------------------------
+# Errors
+
+
+class ContentError(Exception):
+    """One problem in one file, located as precisely as the parser can."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None, field: str = ""):
+        self.path, self.message, self.line, self.field = str(path), message, line, field
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field + ': ' if self.field else ''}{self.message}"
+
+
+class ContentErrors(Exception):
+    """Every problem found in a tree; nothing is written while there is one."""
+
+    def __init__(self, errors: list[ContentError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading one file: front matter and ## sections
+
+
+@dataclass
+class Section:
+    heading: str
+    line: int
+    text: str
+
+
+@dataclass
+class Document:
+    path: Path
+    meta: dict
+    meta_lines: dict[str, int]
+    body: str
+    body_line: int
+
+    def error(self, message: str, field: str = "", line: int | None = None) -> ContentError:
+        return ContentError(self.path, message, line or self.meta_lines.get(field), field)
+
+
+FENCE = re.compile(r"^(```|~~~)")
+
+
+def read_document(path: Path, text: str) -> Document:
+    """Split a file into its YAML front matter (with each key's line) and its markdown body."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        raise ContentError(path, "the file must start with a '---' line opening the front matter", 1)
+    try:
+        end = next(i for i, line in enumerate(lines[1:], 1) if line.rstrip() == "---")
+    except StopIteration:
+        raise ContentError(path, "the front matter is never closed by a '---' line", 1) from None
+    front = "\n".join(lines[1:end])
+    try:
+        node = yaml.compose(front, Loader=yaml.SafeLoader)
+        meta = yaml.safe_load(front)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else None
+        raise ContentError(path, f"invalid YAML: {exc.problem or exc}", line) from None
+    if not isinstance(meta, dict) or node is None:
+        raise ContentError(path, "the front matter must be a mapping of field: value", 2)
+    meta_lines: dict[str, int] = {}
+    for key_node, _ in node.value:
+        if key_node.value in meta_lines:
+            raise ContentError(path, "the field appears twice", key_node.start_mark.line + 2, key_node.value)
+        meta_lines[key_node.value] = key_node.start_mark.line + 2
+    return Document(path, meta, meta_lines, "\n".join(lines[end + 1 :]), end + 2)
+
+
+def split_headings(text: str, first_line: int, marker: str, path: Path) -> list[Section]:
+    """Cut markdown at headings of one level ('## ' or '### '), ignoring fenced code blocks."""
+    sections: list[Section] = []
+    current: list[str] = []
+    in_fence = False
+    for offset, line in enumerate(text.split("\n")):
+        if FENCE.match(line):
+            in_fence = not in_fence
+        if not in_fence and line.startswith(marker):
+            if sections:
+                sections[-1].text = "\n".join(current)
+            elif "\n".join(current).strip():
+                raise ContentError(path, f"text before the first '{marker.strip()}' heading", first_line)
+            sections.append(Section(line[len(marker) :].strip(), first_line + offset, ""))
+            current = []
+        else:
+            current.append(line)
+    if sections:
+        sections[-1].text = "\n".join(current)
+    elif "\n".join(current).strip():
+        raise ContentError(path, f"expected '{marker.strip()}' headings", first_line)
+    return sections
+
+
+# ---------------------------------------------------------------------------------------------
+# Field checks: each takes the raw YAML value and returns the clean value or raises ValueError
+
+
+def text_field(value, max_length: int = 300) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be non-empty text")
+    if "\n" in value.strip():
+        raise ValueError("must be a single line")
+    if len(value.strip()) > max_length:
+        raise ValueError(f"must be at most {max_length} characters (it has {len(value.strip())})")
+    return value.strip()
+
+
+def short_text(max_length: int):
+    return lambda value: text_field(value, max_length)
+
+
+def bool_field(value) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+def int_field(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be a whole number")
+    return value
+
+
+def code_number(value) -> int:
+    number = int_field(value)
+    if not 100 <= number <= 599:
+        raise ValueError("must be a status code from 100 to 599")
+    return number
+
+
+def slug_field(value) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value):
+        raise ValueError("must be a lowercase slug such as 'cloudflare' or 'aws-elb'")
+    return value
+
+
+def url_field(value) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"https?://\S+", value):
+        raise ValueError("must be an http(s) URL")
+    return value
+
+
+def date_field(value) -> datetime.date:
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+def text_list(value) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError("must be a list of names, e.g. [Retry-After, Location], or []")
+    return [v.strip() for v in value]
+
+
+RELATED_REF = re.compile(r"[1-5]\d\d(/[a-z0-9]+(-[a-z0-9]+)*)?")
+
+
+def related_list(value) -> list:
+    if not isinstance(value, list):
+        raise ValueError("must be a list of codes, e.g. [502, 499/nginx]")
+    for ref in value:
+        if isinstance(ref, bool) or not RELATED_REF.fullmatch(str(ref)):
+            raise ValueError(f"{ref!r} is not a code such as 504 or 499/nginx")
+    return [int(ref) if isinstance(ref, int) else ref for ref in value]
+
+
+def choice(options):
+    def check(value):
+        if value not in options:
+            raise ValueError(f"must be one of: {', '.join(options)}")
+        return value
+
+    return check
+
+
+def spec_field(value) -> dict:
+    if not isinstance(value, dict) or set(value) != {"document", "section", "url"}:
+        raise ValueError("must have exactly document, section and url")
+    return {
+        "document": text_field(value["document"], 200),
+        "section": text_field(value["section"], 40) if value["section"] else "",
+        "url": url_field(value["url"]),
+    }
+
+
+def check_fields(doc: Document, schema: dict, errors: list[ContentError]) -> dict:
+    """Apply a {field: check} schema to the front matter, collecting every problem."""
+    clean = {}
+    for name in doc.meta:
+        if name not in schema:
+            errors.append(doc.error(f"unknown field (expected: {', '.join(schema)})", str(name)))
+    for name, check in schema.items():
+        if name not in doc.meta:
+            errors.append(doc.error("missing required field", name, line=2))
+            continue
+        try:
+            clean[name] = check(doc.meta[name])
+        except ValueError as exc:
+            errors.append(doc.error(str(exc), name))
+    return clean
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing front matter in the one canonical form
+
+
+def yaml_value(value, quoted: bool = False) -> str:
+    if isinstance(value, list):
+        dumped = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**9)
+    else:
+        dumped = yaml.safe_dump(value, default_style="'" if quoted else None, allow_unicode=True, width=10**9)
+    return dumped.removesuffix("\n").removesuffix("\n...").rstrip("\n")
+
+
+def front_matter(pairs: list[tuple[str, object]]) -> str:
+    lines = ["---"]
+    for name, value in pairs:
+        if isinstance(value, dict):
+            lines.append(f"{name}:")
+            lines += [f"  {k}: {yaml_value(v, quoted=k == 'section')}" for k, v in value.items()]
+        else:
+            lines.append(f"{name}: {yaml_value(value)}")
+    return "\n".join(lines + ["---", ""])
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# The kinds of content: each knows its folder, its parser, its canonical form and its model
+
+
+class SourceKind:
+    folder, model = "sources", Source
+    schema = {
+        "source": slug_field,
+        "name": short_text(100),
+        "kind": choice(["standard", "vendor"]),
+        "url": url_field,
+        "rank": int_field,
+    }
+
+    def parse(self, doc: Document, errors: list) -> dict:
+        data = check_fields(doc, self.schema, errors)
+        data["description"] = doc.body.strip("\n")
+        return data
+
+    def key(self, data: dict):
+        return data["source"]
+
+    def filename(self, data: dict) -> str:
+        return f"{data['source']}.md"
+
+    def serialize(self, data: dict) -> str:
+        text = front_matter([(k, data[k]) for k in self.schema])
+        return text + (f"\n{data['description']}\n" if data["description"] else "")
+
+    def existing(self) -> dict:
+        return {obj.slug: obj for obj in Source.objects.all()}
+
+    def data_of(self, obj: Source) -> dict:
+        return {
+            "source": obj.slug,
+            "name": obj.name,
+            "kind": obj.kind,
+            "url": obj.url,
+            "rank": obj.rank,
+            "description": obj.description.strip("\n"),
+        }
+
+    def store(self, obj: Source | None, data: dict, digest: str) -> Source:
+        obj = obj or Source(slug=data["source"])
+        obj.name, obj.kind, obj.url = data["name"], data["kind"], data["url"]
+        obj.rank, obj.description, obj.loaded_hash = data["rank"], data["description"], digest
+        obj.save()
+        return obj
+
+
+class ClassKind:
+    folder, model = "classes", StatusClass
+    schema = {
+        "class": choice(["1xx", "2xx", "3xx", "4xx", "5xx"]),
+        "name": short_text(60),
+        "summary": text_field,
+    }
+
+    def parse(self, doc: Document, errors: list) -> dict:
+        data = check_fields(doc, self.schema, errors)
+        data["overview"] = doc.body.strip("\n")
+        if not data["overview"].strip():
+            errors.append(doc.error("the overview (the markdown after the front matter) is empty"))
+        return data
+
+    def key(self, data: dict):
+        return data["class"]
+
+    def filename(self, data: dict) -> str:
+        return f"{data['class']}.md"
+
+    def serialize(self, data: dict) -> str:
+        return front_matter([(k, data[k]) for k in self.schema]) + f"\n{data['overview']}\n"
+
+    def existing(self) -> dict:
+        return {obj.slug: obj for obj in StatusClass.objects.all()}
+
+    def data_of(self, obj: StatusClass) -> dict:
+        return {
+            "class": obj.slug,
+            "name": obj.name,
+            "summary": obj.summary,
+            "overview": obj.overview.strip("\n"),
+        }
+
+    def store(self, obj: StatusClass | None, data: dict, digest: str) -> StatusClass:
+        obj = obj or StatusClass(digit=int(data["class"][0]))
+        obj.name, obj.summary, obj.overview = data["name"], data["summary"], data["overview"]
+        obj.loaded_hash = digest
+        obj.save()
+        return obj
+
+
+AUDIENCES = ["visitor", "owner", "developer", "client"]
+FIX_TITLE = re.compile(r"^\[(?P<audience>[a-z]+)\]\s+(?P<title>.+)$")
+EXAMPLE_BLOCK = re.compile(r"^```[a-z]*\n(?P<body>.*)\n```$", re.DOTALL)
+
+
+class CodeKind:
+    folder, model = "codes", StatusCode
+    schema = {
+        "code": code_number,
+        "source": slug_field,
+        "name": short_text(100),
+        "official": bool_field,
+        "status": choice([c for c, _ in StatusCode.STATUS_CHOICES]),
+        "aliases": text_list,
+        "sent_by": choice([c for c, _ in StatusCode.SENT_BY_CHOICES]),
+        "summary": text_field,
+        "spec": spec_field,
+        "retry": choice([c for c, _ in StatusCode.RETRY_CHOICES]),
+        "retry_note": short_text(500),
+        "cacheable": bool_field,
+        "headers": text_list,
+        "related": related_list,
+        "reviewed": date_field,
+    }
+    # heading -> data key, in canonical order
+    sections = {
+        "Description": "description",
+        "When you see it": "when",
+        "How to use it": "usage",
+        "Common mistakes": "mistakes",
+        "Causes": "causes",
+        "Fixes": "fixes",
+        "Example": "example",
+    }
+    required_sections = ("Description", "When you see it")
+
+    def parse(self, doc: Document, errors: list) -> dict:
+        data = check_fields(doc, self.schema, errors)
+        data.update(description="", when="", usage="", mistakes="", causes=[], fixes=[], example="")
+        try:
+            sections = split_headings(doc.body, doc.body_line, "## ", doc.path)
+        except ContentError as exc:
+            errors.append(exc)
+            return data
+        seen = set()
+        for section in sections:
+            if section.heading not in self.sections:
+                expected = ", ".join(self.sections)
+                errors.append(
+                    doc.error(f"unknown section '## {section.heading}' (expected: {expected})", line=section.line)
+                )
+                continue
+            if section.heading in seen:
+                errors.append(doc.error(f"section '## {section.heading}' appears twice", line=section.line))
+            seen.add(section.heading)
+            if not section.text.strip():
+                errors.append(doc.error(f"section '## {section.heading}' is empty", line=section.line))
+                continue
+            try:
+                data[self.sections[section.heading]] = self.parse_section(doc, section)
+            except ContentError as exc:
+                errors.append(exc)
+        for heading in self.required_sections:
+            if heading not in seen:
+                errors.append(doc.error(f"missing section '## {heading}'", line=doc.body_line))
+        return data
+
+    def parse_section(self, doc: Document, section: Section):
+        if section.heading == "Causes":
+            items = split_headings(section.text, section.line + 1, "### ", doc.path)
+            return [self.item(doc, item, None) for item in items]
+        if section.heading == "Fixes":
+            items = split_headings(section.text, section.line + 1, "### ", doc.path)
+            return [self.fix(doc, item) for item in items]
+        if section.heading == "Example":
+            match = EXAMPLE_BLOCK.match(section.text.strip())
+            if not match:
+                raise doc.error("the example must be one fenced ```http block", line=section.line)
+            return match.group("body")
+        return section.text.strip("\n")
+
+    def item(self, doc: Document, item: Section, audience):
+        if not item.text.strip():
+            raise doc.error(f"'### {item.heading}' has no text", line=item.line)
+        if len(item.heading) > 200:
+            raise doc.error("a title must be at most 200 characters", line=item.line)
+        return {"title": item.heading, "body": item.text.strip("\n")} | (
+            {} if audience is None else {"audience": audience}
+        )
+
+    def fix(self, doc: Document, item: Section) -> dict:
+        match = FIX_TITLE.match(item.heading)
+        audience = ""
+        if match:
+            audience = match.group("audience")
+            if audience not in AUDIENCES:
+                raise doc.error(
+                    f"unknown audience [{audience}] (expected one of: {', '.join(AUDIENCES)})",
+                    line=item.line,
+                )
+            item = Section(match.group("title"), item.line, item.text)
+        elif item.heading.startswith("["):
+            raise doc.error("a fix title is '[audience] Title'", line=item.line)
+        return self.item(doc, item, audience)
+
+    def key(self, data: dict):
+        return (data["code"], data["source"])
+
+    def filename(self, data: dict) -> str:
+        return f"{data['code']}-{data['source']}.md"
+
+    def serialize(self, data: dict) -> str:
+        parts = [front_matter([(k, data[k]) for k in self.schema])]
+        for heading, name in self.sections.items():
+            value = data[name]
+            if not value:
+                continue
+            if name == "causes":
+                value = "\n\n".join(f"### {c['title']}\n\n{c['body']}" for c in value)
+            elif name == "fixes":
+                value = "\n\n".join(
+                    f"### {'[' + f['audience'] + '] ' if f['audience'] else ''}{f['title']}\n\n{f['body']}"
+                    for f in value
+                )
+            elif name == "example":
+                value = f"```http\n{value}\n```"
+            parts.append(f"## {heading}\n\n{value}\n")
+        return "\n".join(parts)
+
+    def existing(self) -> dict:
+        objs = StatusCode.objects.select_related("source").prefetch_related("causes", "fixes")
+        return {(obj.number, obj.source.slug): obj for obj in objs}
+
+    def data_of(self, obj: StatusCode) -> dict:
+        return {
+            "code": obj.number,
+            "source": obj.source.slug,
+            "name": obj.name,
+            "official": obj.official,
+            "status": obj.status,
+            "aliases": list(obj.aliases),
+            "sent_by": obj.sent_by,
+            "summary": obj.summary,
+            "spec": {"document": obj.spec_document, "section": obj.spec_section, "url": obj.spec_url},
+            "retry": obj.retry,
+            "retry_note": obj.retry_note,
+            "cacheable": obj.cacheable,
+            "headers": list(obj.headers),
+            "related": list(obj.related),
+            "reviewed": obj.reviewed,
+            "description": obj.description.strip("\n"),
+            "when": obj.when.strip("\n"),
+            "usage": obj.usage.strip("\n"),
+            "mistakes": obj.mistakes.strip("\n"),
+            "causes": [{"title": c.title, "body": c.body.strip("\n")} for c in obj.causes.all()],
+            "fixes": [{"title": f.title, "body": f.body.strip("\n"), "audience": f.audience} for f in obj.fixes.all()],
+            "example": obj.example.strip("\n"),
+        }
+
+    def store(self, obj: StatusCode | None, data: dict, digest: str) -> StatusCode:
+        obj = obj or StatusCode(number=data["code"])
+        obj.source = Source.objects.get(slug=data["source"])
+        for name in ("name", "official", "status", "aliases", "sent_by", "summary", "retry",
+                     "retry_note", "cacheable", "headers", "related", "reviewed", "description",
+                     "when", "usage", "mistakes", "example"):  # fmt: skip
+            setattr(obj, name, data[name])
+        obj.spec_document = data["spec"]["document"]
+        obj.spec_section = data["spec"]["section"]
+        obj.spec_url = data["spec"]["url"]
+        obj.loaded_hash = digest
+        obj.save()
+        obj.causes.all().delete()
+        obj.fixes.all().delete()
+        for position, cause in enumerate(data["causes"]):
+            Cause(code=obj, position=position, title=cause["title"], body=cause["body"]).save()
+        for position, fix in enumerate(data["fixes"]):
+            Fix(code=obj, position=position, audience=fix["audience"], title=fix["title"], body=fix["body"]).save()
+        return obj
+
+
+KINDS = [SourceKind(), ClassKind(), CodeKind()]
+
+
+# ---------------------------------------------------------------------------------------------
+# A whole tree: read every file, then check what spans files
+
+
+@dataclass
+class Tree:
+    root: Path
+    records: dict = field(default_factory=dict)  # kind folder -> {key: data}
+    errors: list[ContentError] = field(default_factory=list)
+
+    def of(self, kind) -> dict:
+        return self.records.setdefault(kind.folder, {})
+
+
+def read_tree(root: Path) -> Tree:
+    """Parse every file under root and check the references between them; never touches the DB."""
+    tree = Tree(Path(root))
+    if not tree.root.is_dir():
+        tree.errors.append(ContentError(root, "no such content folder"))
+        return tree
+    for kind in KINDS:
+        for path in sorted((tree.root / kind.folder).glob("*.md")):
+            read_file(tree, kind, path)
+    check_references(tree)
+    return tree
+
+
+def read_file(tree: Tree, kind, path: Path) -> None:
+    shown = path.relative_to(tree.root.parent) if tree.root.parent in path.parents else path
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        tree.errors.append(ContentError(shown, f"cannot be read as UTF-8 text: {exc}"))
+        return
+    try:
+        doc = read_document(shown, text)
+    except ContentError as exc:
+        tree.errors.append(exc)
+        return
+    errors: list[ContentError] = []
+    data = kind.parse(doc, errors)
+    tree.errors += errors
+    if errors:
+        return
+    if path.name != kind.filename(data):
+        tree.errors.append(doc.error(f"the file name must be {kind.filename(data)}", line=2))
+        return
+    data["_doc"] = doc
+    tree.of(kind)[kind.key(data)] = data
+
+
+def check_references(tree: Tree) -> None:
+    sources = tree.records.get("sources", {})
+    classes = tree.records.get("classes", {})
+    codes = tree.records.get("codes", {})
+    numbers = {number for number, _ in codes}
+    for (number, slug), data in codes.items():
+        doc = data["_doc"]
+        source = sources.get(slug)
+        if source is None:
+            tree.errors.append(doc.error(f"no source '{slug}' in sources/", "source"))
+        elif data["official"] != (source["kind"] == "standard"):
+            tree.errors.append(
+                doc.error("official must be true exactly for codes of the standard (IANA) source", "official")
+            )
+        if f"{number // 100}xx" not in classes:
+            tree.errors.append(doc.error(f"no class file classes/{number // 100}xx.md", "code"))
+        for ref in data["related"]:
+            ref_number, _, ref_source = str(ref).partition("/")
+            exists = (int(ref_number), ref_source) in codes if ref_source else int(ref_number) in numbers
+            if not exists:
+                tree.errors.append(doc.error(f"related code {ref} does not exist", "related"))
+            elif int(ref_number) == number and ref_source in ("", slug):
+                tree.errors.append(doc.error(f"a code cannot be related to itself ({ref})", "related"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Sync: files -> database, in one transaction, never overwriting an editor's work
+
+
+@dataclass
+class SyncReport:
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    removed: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # (label, reason)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.removed)
+
+
+def label(kind, key) -> str:
+    return f"{kind.folder}/{'-'.join(map(str, key)) if isinstance(key, tuple) else key}"
+
+
+def sync_content(root: Path, force: bool = False) -> SyncReport:
+    """Validate the whole tree, then write it to the database in one transaction."""
+    tree = read_tree(root)
+    if tree.errors:
+        raise ContentErrors(tree.errors)
+    report = SyncReport()
+    with transaction.atomic():
+        leftovers = []
+        for kind in KINDS:
+            existing = kind.existing()
+            for key, data in tree.of(kind).items():
+                sync_record(kind, existing.pop(key, None), key, data, force, report)
+            leftovers.append((kind, existing))
+        for kind, existing in reversed(leftovers):  # codes before the sources they point at
+            for key, obj in existing.items():
+                if force or not edited_since_load(kind, obj):
+                    obj.delete()
+                    report.removed.append(label(kind, key))
+                else:
+                    report.skipped.append((label(kind, key), "changed in the admin and not in content/"))
+    return report
+
+
+def edited_since_load(kind, obj) -> bool:
+    return obj.loaded_hash != content_hash(kind.serialize(kind.data_of(obj)))
+
+
+def sync_record(kind, obj, key, data: dict, force: bool, report: SyncReport) -> None:
+    digest = content_hash(kind.serialize(data))
+    if obj is None:
+        kind.store(None, data, digest)
+        report.created.append(label(kind, key))
+        return
+    current = content_hash(kind.serialize(kind.data_of(obj)))
+    if current == digest:
+        if obj.loaded_hash != digest:  # an editor made the same change the file now has
+            kind.model.objects.filter(pk=obj.pk).update(loaded_hash=digest)
+        report.unchanged.append(label(kind, key))
+    elif obj.loaded_hash != current and not force:
+        report.skipped.append((label(kind, key), "edited in the admin since the last load"))
+    else:
+        kind.store(obj, data, digest)
+        report.updated.append(label(kind, key))
+
+
+# ---------------------------------------------------------------------------------------------
+# Export: database -> files in the canonical form
+
+
+def export_content(root: Path, prune: bool = False) -> dict:
+    """Write every record as its content file; with prune, delete files that have no record."""
+    root = Path(root)
+    written, pruned = [], []
+    for kind in KINDS:
+        folder = root / kind.folder
+        folder.mkdir(parents=True, exist_ok=True)
+        names = set()
+        for obj in kind.existing().values():
+            data = kind.data_of(obj)
+            name = kind.filename(data)
+            (folder / name).write_text(kind.serialize(data), encoding="utf-8")
+            names.add(name)
+            written.append(f"{kind.folder}/{name}")
+        for stale in sorted(folder.glob("*.md")):
+            if stale.name not in names and prune:
+                stale.unlink()
+                pruned.append(f"{kind.folder}/{stale.name}")
+    return {"written": written, "pruned": pruned}
+
+
+# ---------------------------------------------------------------------------------------------
+# The editorial bar: what every meaning must say before it ships (check_content)
+
+# RFC 9110 section 15.1: the codes a cache may store without explicit freshness information.
+HEURISTICALLY_CACHEABLE = {200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501}
+# Headers a code's own definition makes part of it; a page that omits them is wrong.
+REQUIRED_HEADERS = {
+    101: "Upgrade", 103: "Link", 201: "Location", 206: "Content-Range", 301: "Location",
+    302: "Location", 303: "Location", 307: "Location", 308: "Location", 401: "WWW-Authenticate",
+    405: "Allow", 407: "Proxy-Authenticate", 416: "Content-Range", 426: "Upgrade",
+    429: "Retry-After", 503: "Retry-After",
+}  # fmt: skip
+REQUIRED_STATUS = {102: "deprecated", 103: "experimental", 104: "temporary", 305: "deprecated",
+                   306: "unused", 418: "unused", 510: "obsolete"}  # fmt: skip
+MIN_DESCRIPTION_WORDS = 80
+
+
+def editorial_problems(tree: Tree) -> list[ContentError]:
+    """Hold every meaning to the bar in content/README.md; facts that the specs fix included."""
+    problems = []
+    for (number, _), data in tree.records.get("codes", {}).items():
+        doc = data["_doc"]
+
+        def need(ok: bool, message: str, field: str = "", doc=doc) -> None:
+            if not ok:
+                problems.append(doc.error(message, field, line=None if field else doc.body_line))
+
+        words = len(data["description"].split())
+        need(words >= MIN_DESCRIPTION_WORDS, f"the description has {words} words; it needs {MIN_DESCRIPTION_WORDS}")
+        need(data["related"] != [], "list at least one related code", "related")
+        if data["official"]:
+            need(bool(data["spec"]["section"]), "an official code needs its spec section", "spec")
+            need(bool(data["example"]), "an official code needs an '## Example' exchange")
+            need(
+                data["cacheable"] == (number in HEURISTICALLY_CACHEABLE),
+                f"RFC 9110 section 15.1 makes {number} {'' if number in HEURISTICALLY_CACHEABLE else 'not '}"
+                "heuristically cacheable",
+                "cacheable",
+            )
+            if number in REQUIRED_STATUS:
+                need(
+                    data["status"] == REQUIRED_STATUS[number], f"the registry says {REQUIRED_STATUS[number]}", "status"
+                )
+            if number in REQUIRED_HEADERS:
+                need(
+                    REQUIRED_HEADERS[number] in data["headers"],
+                    f"{number} needs the {REQUIRED_HEADERS[number]} header",
+                    "headers",
+                )
+        else:
+            need(not data["cacheable"], "a vendor code is never heuristically cacheable", "cacheable")
+        if number < 400:
+            need(bool(data["usage"]), "a 1xx, 2xx or 3xx code needs '## How to use it'")
+            need(bool(data["mistakes"]), "a 1xx, 2xx or 3xx code needs '## Common mistakes'")
+            need(data["retry"] == "not-applicable", "retry is not-applicable below 400", "retry")
+        else:
+            need(len(data["causes"]) >= 3, f"it has {len(data['causes'])} causes; it needs 3")
+            need(len(data["fixes"]) >= 3, f"it has {len(data['fixes'])} fixes; it needs 3")
+            need(
+                any(f["audience"] for f in data["fixes"]),
+                "label the fixes by audience: [visitor], [owner], [developer], [client]",
+            )
+        if number in (429, 503):
+            need(data["retry"] == "retry-after", f"{number} is retried after Retry-After", "retry")
+    return problems

@@ -1,0 +1,286 @@
+"""The data model: sources, classes, and each meaning of a status code with its causes and fixes."""
+
+from django.db import models
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from statuscodes import markup
+
+
+class Revision(models.Model):
+    """One row whose counter moves on every content change: the key of every cached page."""
+
+    number = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"revision {self.number} at {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def current(cls) -> "Revision":
+        revision, _ = cls.objects.get_or_create(pk=1)
+        return revision
+
+    @classmethod
+    def bump(cls) -> None:
+        if not cls.objects.filter(pk=1).update(number=F("number") + 1, changed_at=timezone.now()):
+            cls.objects.get_or_create(pk=1)
+
+
+class ContentModel(models.Model):
+    """Fields and behaviour shared by everything loaded from content/."""
+
+    # sha256 of the record as its content file said when last loaded or exported; an edit made
+    # since then (in the admin) shows as a difference, and load_content will not overwrite it.
+    loaded_hash = models.CharField(max_length=64, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.render()
+        super().save(*args, **kwargs)
+        Revision.bump()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        Revision.bump()
+        return result
+
+    def render(self) -> None:
+        """Fill the *_html fields from their markdown; subclasses name the pairs."""
+        for name in self.markdown_fields:
+            setattr(self, f"{name}_html", markup.render(getattr(self, name)))
+
+    markdown_fields: tuple[str, ...] = ()
+
+
+class Source(ContentModel):
+    """Who defines a meaning: IANA, or a vendor such as Cloudflare or nginx."""
+
+    STANDARD, VENDOR = "standard", "vendor"
+    KIND_CHOICES = [(STANDARD, "Standard"), (VENDOR, "Vendor")]
+
+    slug = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=KIND_CHOICES, default=VENDOR)
+    url = models.URLField(max_length=300)
+    rank = models.PositiveIntegerField(
+        default=100, help_text="Lower ranks come first when one number has several meanings."
+    )
+    description = models.TextField(blank=True)
+    description_html = models.TextField(blank=True, editable=False)
+
+    markdown_fields = ("description",)
+
+    class Meta:
+        ordering = ["rank", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatusClassQuerySet(models.QuerySet):
+    def by_slug(self, slug: str) -> "StatusClass | None":
+        return self.filter(digit=int(slug[0])).first() if slug[:1] in "12345" else None
+
+
+class StatusClass(ContentModel):
+    """A class of codes (1xx ... 5xx) with the rules that apply to all of it."""
+
+    digit = models.PositiveSmallIntegerField(unique=True, choices=[(d, f"{d}xx") for d in range(1, 6)])
+    name = models.CharField(max_length=60)
+    summary = models.CharField(max_length=300)
+    overview = models.TextField()
+    overview_html = models.TextField(blank=True, editable=False)
+
+    objects = StatusClassQuerySet.as_manager()
+    markdown_fields = ("overview",)
+
+    class Meta:
+        ordering = ["digit"]
+        verbose_name_plural = "status classes"
+
+    def __str__(self) -> str:
+        return f"{self.slug} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("class_detail", args=[self.slug])
+
+    @property
+    def slug(self) -> str:
+        return f"{self.digit}xx"
+
+
+class StatusCodeQuerySet(models.QuerySet):
+    def for_number(self, number: int):
+        """Every meaning of a number, the primary one (lowest source rank) first."""
+        return self.filter(number=number).select_related("source").order_by("source__rank")
+
+    def in_class(self, digit: int):
+        return self.filter(number__gte=digit * 100, number__lt=digit * 100 + 100)
+
+    def listing(self):
+        return self.select_related("source").order_by("number", "source__rank")
+
+
+class StatusCode(ContentModel):
+    """One meaning of a status code: a number as one source defines it."""
+
+    STATUS_CHOICES = [
+        ("current", "Current"),
+        ("deprecated", "Deprecated"),
+        ("obsolete", "Obsolete"),
+        ("unused", "Unused"),
+        ("experimental", "Experimental"),
+        ("temporary", "Temporary"),
+    ]
+    SENT_BY_CHOICES = [
+        ("origin", "The origin server"),
+        ("proxy", "A proxy or gateway"),
+        ("cdn", "A CDN edge"),
+        ("load-balancer", "A load balancer"),
+        ("any", "Any server"),
+        ("logs-only", "Nobody: it appears only in logs"),
+    ]
+    RETRY_CHOICES = [
+        ("not-applicable", "Not applicable"),
+        ("safe", "Safe to retry"),
+        ("retry-after", "Retry after Retry-After"),
+        ("backoff", "Retry with backoff"),
+        ("never", "Do not retry"),
+    ]
+
+    number = models.PositiveSmallIntegerField(db_index=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="codes")
+    name = models.CharField("reason phrase", max_length=100)
+    official = models.BooleanField(default=False, help_text="In the IANA registry.")
+    status = models.CharField(max_length=12, choices=STATUS_CHOICES, default="current")
+    aliases = models.JSONField("former names", default=list, blank=True)
+    sent_by = models.CharField(max_length=13, choices=SENT_BY_CHOICES, default="origin")
+    summary = models.CharField(max_length=300)
+    description = models.TextField()
+    description_html = models.TextField(blank=True, editable=False)
+    when = models.TextField("when you see it")
+    when_html = models.TextField(blank=True, editable=False)
+    usage = models.TextField("how to use it", blank=True)
+    usage_html = models.TextField(blank=True, editable=False)
+    mistakes = models.TextField("common mistakes", blank=True)
+    mistakes_html = models.TextField(blank=True, editable=False)
+    spec_document = models.CharField(max_length=200)
+    spec_section = models.CharField(max_length=40, blank=True)
+    spec_url = models.URLField(max_length=300)
+    retry = models.CharField(max_length=14, choices=RETRY_CHOICES, default="not-applicable")
+    retry_note = models.CharField(max_length=500, blank=True)
+    cacheable = models.BooleanField("cacheable by default", default=False)
+    headers = models.JSONField("related headers", default=list, blank=True)
+    related = models.JSONField(
+        "related codes", default=list, blank=True, help_text='Numbers, or "499/esri" for one meaning.'
+    )
+    example = models.TextField("example HTTP exchange", blank=True)
+    reviewed = models.DateField("last reviewed")
+
+    objects = StatusCodeQuerySet.as_manager()
+    markdown_fields = ("description", "when", "usage", "mistakes")
+
+    class Meta:
+        ordering = ["number", "source__rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["number", "source"], name="one_meaning_per_source"),
+            models.CheckConstraint(condition=models.Q(number__gte=100, number__lte=599), name="number_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name} ({self.source.slug})"
+
+    def get_absolute_url(self) -> str:
+        url = reverse("code_detail", args=[self.number])
+        return url if self.is_primary else f"{url}#{self.source.slug}"
+
+    @property
+    def digit(self) -> int:
+        return self.number // 100
+
+    @property
+    def class_slug(self) -> str:
+        return f"{self.digit}xx"
+
+    @property
+    def key(self) -> str:
+        """The identifier used in related lists and file names: 521/cloudflare."""
+        return f"{self.number}/{self.source.slug}"
+
+    @property
+    def is_primary(self) -> bool:
+        first = StatusCode.objects.for_number(self.number).values_list("pk", flat=True).first()
+        return first == self.pk
+
+    @property
+    def is_vendor(self) -> bool:
+        return not self.official
+
+    def related_codes(self) -> list["StatusCode"]:
+        """Resolve the related list to meanings, in the order the editor gave."""
+        found = []
+        for ref in self.related:
+            number, _, source = str(ref).partition("/")
+            meanings = StatusCode.objects.for_number(int(number))
+            meaning = meanings.filter(source__slug=source).first() if source else meanings.first()
+            if meaning is not None:
+                found.append(meaning)
+        return found
+
+
+class CodeItem(models.Model):
+    """An ordered, titled piece of markdown belonging to one meaning: a cause or a fix."""
+
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    body_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = markup.render(self.body)
+        super().save(*args, **kwargs)
+        Revision.bump()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        Revision.bump()
+        return result
+
+
+class Cause(CodeItem):
+    """Why a code happens."""
+
+    code = models.ForeignKey(StatusCode, on_delete=models.CASCADE, related_name="causes")
+
+    class Meta(CodeItem.Meta):
+        pass
+
+
+class Fix(CodeItem):
+    """How to fix a code, optionally for one audience."""
+
+    AUDIENCE_CHOICES = [
+        ("", "Everyone"),
+        ("visitor", "Visitors"),
+        ("owner", "Site owners"),
+        ("developer", "Developers"),
+        ("client", "Client programs"),
+    ]
+
+    code = models.ForeignKey(StatusCode, on_delete=models.CASCADE, related_name="fixes")
+    audience = models.CharField(max_length=10, choices=AUDIENCE_CHOICES, blank=True)
+
+    class Meta(CodeItem.Meta):
+        verbose_name_plural = "fixes"

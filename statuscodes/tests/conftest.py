@@ -1,0 +1,169 @@
+"""Tiny content trees written explicitly, so each test shows the files it depends on."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+SOURCE = """---
+source: {slug}
+name: {name}
+kind: {kind}
+url: https://{slug}.example/docs
+rank: {rank}
+---
+
+{name} defines these codes.
+"""
+
+CLASS = """---
+class: {digit}xx
+name: {name}
+summary: Codes of the {digit}xx class.
+---
+
+The rules for every {digit}xx code.
+"""
+
+DESCRIPTION = " ".join(["This meaning is described in enough words to pass the bar."] * 9)
+
+CODE = """---
+code: {code}
+source: {source}
+name: {name}
+official: {official}
+status: current
+aliases: {aliases}
+sent_by: origin
+summary: {summary}
+spec:
+  document: {document}
+  section: '{section}'
+  url: https://www.rfc-editor.org/rfc/rfc9110#section-{section}
+retry: {retry}
+retry_note: Asking again gives the same answer.
+cacheable: {cacheable}
+headers: []
+related: {related}
+reviewed: 2026-11-21
+---
+
+## Description
+
+{description}
+
+## When you see it
+
+{when}
+{extra}"""
+
+CAUSES_AND_FIXES = """
+## Causes
+
+### The first cause
+
+Explained.
+
+### The second cause
+
+Explained.
+
+### The third cause
+
+Explained.
+
+## Fixes
+
+### [visitor] Check the address
+
+Look again.
+
+### [owner] Add a redirect
+
+Send a 301.
+
+### [client] Stop retrying
+
+Give up.
+"""
+
+CLASS_NAMES = {1: "Informational", 2: "Successful", 3: "Redirection", 4: "Client Error", 5: "Server Error"}
+
+
+def code_file(code: int, source: str = "iana", **fields) -> str:
+    official = source == "iana"
+    values = {
+        "code": code,
+        "source": source,
+        "name": f"Name of {code}",
+        "official": str(official).lower(),
+        "aliases": "[]",
+        "summary": f"What {code} means in one line.",
+        "document": "RFC 9110" if official else "Vendor docs",
+        "section": "15.5.5" if official else "",
+        "retry": "never" if code >= 400 else "not-applicable",
+        "cacheable": "false",
+        "related": "[]",
+        "description": DESCRIPTION,
+        "when": f"You see {code} when testing.",
+        "extra": CAUSES_AND_FIXES if code >= 400 else "",
+    }
+    values.update(fields)
+    return CODE.format(**values)
+
+
+@pytest.fixture
+def write_tree(tmp_path):
+    """Write a content tree: write_tree({"codes/404-iana.md": text, ...}) -> its root."""
+
+    def write(codes: dict[str, str] | None = None, extra_sources=()) -> Path:
+        root = tmp_path / "content"
+        for kind in ("sources", "classes", "codes"):
+            (root / kind).mkdir(parents=True, exist_ok=True)
+        sources = [("iana", "IANA", "standard", 0)] + list(extra_sources)
+        for slug, name, kind, rank in sources:
+            (root / "sources" / f"{slug}.md").write_text(SOURCE.format(slug=slug, name=name, kind=kind, rank=rank))
+        for digit, name in CLASS_NAMES.items():
+            (root / "classes" / f"{digit}xx.md").write_text(CLASS.format(digit=digit, name=name))
+        for name, text in (codes or {}).items():
+            (root / name).write_text(text)
+        return root
+
+    return write
+
+
+VENDORS = [("cloudflare", "Cloudflare", "vendor", 10), ("esri", "Esri", "vendor", 20), ("nginx", "nginx", "vendor", 5)]
+
+
+@pytest.fixture
+def small_site(write_tree, db):
+    """A loaded site: 404 and 410 (IANA), 521 (Cloudflare), 499 for nginx and Esri, 200."""
+    root = write_tree(
+        {
+            "codes/200-iana.md": code_file(
+                200,
+                name="OK",
+                cacheable="true",
+                extra="\n## How to use it\n\nUse it.\n\n## Common mistakes\n\nMistakes.\n",
+            ),
+            "codes/404-iana.md": code_file(404, name="Not Found", cacheable="true", related="[410, 521]"),
+            "codes/410-iana.md": code_file(410, name="Gone", cacheable="true", related="[404]"),
+            "codes/499-nginx.md": code_file(499, "nginx", name="Client Closed Request", related="[499/esri]"),
+            "codes/499-esri.md": code_file(499, "esri", name="Token Required", related="[499/nginx]"),
+            "codes/521-cloudflare.md": code_file(
+                521, "cloudflare", name="Web Server Is Down", retry="backoff", related="[404]"
+            ),
+        },
+        extra_sources=VENDORS,
+    )
+    call_command("load_content", path=root, stdout=io.StringIO())
+    return root
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    cache.clear()
+    yield
+    cache.clear()

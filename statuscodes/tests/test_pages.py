@@ -1,0 +1,109 @@
+"""The HTML pages: home, code, class, redirects, 404s, health, titles and HTTP caching."""
+
+from unittest import mock
+
+import pytest
+from django.db import DatabaseError
+
+from statuscodes.models import StatusCode
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_home_page_lists_every_number_by_class_and_marks_vendor_codes(client, small_site):
+    html = client.get("/").content.decode()
+    for number in (200, 404, 410, 499, 521):
+        assert f'<span class="num c{number // 100}">{number}</span>' in html
+    assert '<li class="vendor"><a href="/521">' in html
+    assert '<li class="official"><a href="/404">' in html
+
+
+def test_a_code_page_answers_200_without_a_redirect(client, small_site):
+    response = client.get("/521")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<title>521 Web Server Is Down (Cloudflare): meaning, causes and fixes</title>" in html
+    assert '<meta name="description" content="What 521 means in one line.">' in html
+    assert '<link rel="canonical" href="http://testserver/521">' in html
+    assert "The first cause" in html and "Stop retrying" in html
+    assert "Client programs" in html  # fixes are labelled by audience
+
+
+def test_a_trailing_slash_redirects_to_the_page(client, small_site):
+    response = client.get("/521/")
+    assert response.status_code == 301
+    assert response["Location"] == "/521"
+    assert client.get("/5xx/")["Location"] == "/5xx"
+
+
+def test_a_number_with_two_meanings_shows_the_primary_in_full_and_the_other_below(client, small_site):
+    html = client.get("/499").content.decode().split('<main id="main"')[1]
+    assert html.index("<h1>") < html.index("Client Closed Request") < html.index("Other meanings of 499")
+    assert html.index("Other meanings of 499") < html.index("Token Required")
+    assert 'id="esri"' in html
+
+
+def test_a_class_page_shows_its_overview_and_only_its_codes(client, small_site):
+    html = client.get("/4xx").content.decode()
+    assert "The rules for every 4xx code." in html
+    assert "Not Found" in html and "Web Server Is Down" not in html
+
+
+@pytest.mark.parametrize("path", ["/999", "/abc", "/7xx", "/5211", "/600", "/418", "/0xx", "/521/esri/x"])
+def test_unknown_or_malformed_addresses_get_a_real_404_page(client, small_site, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "<h1>404: nothing at" in response.content.decode()
+
+
+def test_the_404_page_suggests_the_nearest_codes(client, small_site):
+    html = client.get("/5211").content.decode()
+    assert 'href="/521"' in html
+    html = client.get("/411").content.decode()
+    assert 'href="/410"' in html and 'href="/404"' in html
+
+
+def test_the_404_page_escapes_the_path(client, small_site):
+    html = client.get("/<script>alert(1)</script>").content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_healthz_answers_200_when_the_database_is_reachable(client):
+    assert client.get("/healthz").status_code == 200
+
+
+def test_healthz_answers_503_when_the_database_is_not(client):
+    with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=DatabaseError("down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+
+
+def test_pages_carry_validators_and_answer_304_to_a_matching_request(client, small_site):
+    response = client.get("/521")
+    assert response["Cache-Control"] == "public, max-age=300"
+    assert "Accept" in response["Vary"]
+    assert response["Last-Modified"]
+    assert client.get("/521", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    assert client.get("/521", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code == 304
+
+
+def test_an_edit_changes_the_etag_and_the_cached_page_at_once(client, small_site):
+    before = client.get("/404")
+    code = StatusCode.objects.get(number=404)
+    code.summary = "Freshly edited summary."
+    code.save()
+    after = client.get("/404", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert after["ETag"] != before["ETag"]
+    assert "Freshly edited summary." in after.content.decode()
+
+
+def test_pages_only_answer_get_and_head(client, small_site):
+    assert client.post("/521").status_code == 405
+    assert client.head("/521").status_code == 200
+
+
+def test_every_page_sends_a_content_security_policy(client, small_site):
+    for path in ("/", "/521", "/5xx", "/999"):
+        assert "default-src 'self'" in client.get(path)["Content-Security-Policy"]

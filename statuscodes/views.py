@@ -1,0 +1,102 @@
+"""HTML pages: home, class pages, code pages, the 404 page and the health check."""
+
+import re
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from statuscodes.caching import cached_page
+from statuscodes.models import StatusClass, StatusCode
+
+POPULAR = [404, 500, 502, 503, 301, 429]
+
+
+def site_context(request) -> dict:
+    """Every template gets the canonical URL of the page it renders."""
+    base = settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+    return {"canonical_url": base + request.path}
+
+
+def primary_meanings():
+    """The first meaning of each number, for listings: one row per number."""
+    seen, primaries = set(), []
+    for code in StatusCode.objects.listing():
+        if code.number not in seen:
+            seen.add(code.number)
+            primaries.append(code)
+    return primaries
+
+
+@require_safe
+@cached_page()
+def home(request):
+    codes = StatusCode.objects.listing()
+    classes = [
+        (status_class, [c for c in codes if c.digit == status_class.digit])
+        for status_class in StatusClass.objects.all()
+    ]
+    return render(request, "statuscodes/home.html", {"classes": classes})
+
+
+@require_safe
+@cached_page()
+def class_detail(request, slug: str):
+    status_class = StatusClass.objects.by_slug(slug)
+    if status_class is None:
+        raise Http404(f"No class {slug}")
+    codes = StatusCode.objects.listing().in_class(status_class.digit)
+    return render(request, "statuscodes/class_detail.html", {"status_class": status_class, "codes": codes})
+
+
+@require_safe
+@cached_page()
+def code_detail(request, number: str):
+    meanings = list(StatusCode.objects.for_number(int(number)).prefetch_related("causes", "fixes"))
+    if not meanings:
+        raise Http404(f"No status code {number}")
+    primary, others = meanings[0], meanings[1:]
+    context = {
+        "code": primary,
+        "others": others,
+        "status_class": StatusClass.objects.filter(digit=primary.digit).first(),
+        "related": primary.related_codes(),
+    }
+    return render(request, "statuscodes/code_detail.html", context)
+
+
+def drop_trailing_slash(request, page: str):
+    """/521/ -> /521: pages answer without a slash so `curl host/521` works."""
+    return HttpResponsePermanentRedirect(f"/{page}")
+
+
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def suggestions_for(path: str, limit: int = 6) -> list[StatusCode]:
+    """Codes near whatever number the path held, or the codes people look up most."""
+    try:
+        codes = primary_meanings()
+    except DatabaseError:
+        return []
+    digits = re.sub(r"\D", "", path)[:3]
+    if not digits:
+        by_number = {c.number: c for c in codes}
+        return [by_number[n] for n in POPULAR if n in by_number][:limit]
+    target = int(digits.ljust(3, "0"))
+    return sorted(codes, key=lambda c: (abs(c.number - target), c.number))[:limit]
+
+
+def page_not_found(request, exception=None):
+    context = {"suggestions": suggestions_for(request.path), "path": request.path}
+    return render(request, "404.html", context, status=404)
