@@ -579,7 +579,10 @@ def check_references(tree: Tree) -> None:
     sources = tree.records.get("sources", {})
     classes = tree.records.get("classes", {})
     codes = tree.records.get("codes", {})
-    numbers = {number for number, _ in codes}
+    rank = {slug: data["rank"] for slug, data in sources.items()}
+    primary: dict[int, str] = {}  # a bare number in `related` means the number's primary meaning
+    for number, slug in sorted(codes, key=lambda key: (key[0], rank.get(key[1], 10**6), key[1])):
+        primary.setdefault(number, slug)
     for (number, slug), data in codes.items():
         doc = data["_doc"]
         source = sources.get(slug)
@@ -593,10 +596,10 @@ def check_references(tree: Tree) -> None:
             tree.errors.append(doc.error(f"no class file classes/{number // 100}xx.md", "code"))
         for ref in data["related"]:
             ref_number, _, ref_source = str(ref).partition("/")
-            exists = (int(ref_number), ref_source) in codes if ref_source else int(ref_number) in numbers
-            if not exists:
+            target = (int(ref_number), ref_source or primary.get(int(ref_number)))
+            if target not in codes:
                 tree.errors.append(doc.error(f"related code {ref} does not exist", "related"))
-            elif int(ref_number) == number and ref_source in ("", slug):
+            elif target == (number, slug):
                 tree.errors.append(doc.error(f"a code cannot be related to itself ({ref})", "related"))
 
 
@@ -694,8 +697,9 @@ def export_content(root: Path, prune: bool = False) -> dict:
 # ---------------------------------------------------------------------------------------------
 # The editorial bar: what every meaning must say before it ships (check_content)
 
-# RFC 9110 section 15.1: the codes a cache may store without explicit freshness information.
-HEURISTICALLY_CACHEABLE = {200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501}
+# RFC 9110 section 15.1: the codes a cache may store without explicit freshness information;
+# RFC 7725 section 3 adds 451, which it defines as cacheable by default.
+HEURISTICALLY_CACHEABLE = {200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 451, 501}
 # Headers a code's own definition makes part of it; a page that omits them is wrong.
 REQUIRED_HEADERS = {
     101: "Upgrade", 103: "Link", 201: "Location", 206: "Content-Range", 301: "Location",
@@ -726,8 +730,8 @@ def editorial_problems(tree: Tree) -> list[ContentError]:
             need(bool(data["example"]), "an official code needs an '## Example' exchange")
             need(
                 data["cacheable"] == (number in HEURISTICALLY_CACHEABLE),
-                f"RFC 9110 section 15.1 makes {number} {'' if number in HEURISTICALLY_CACHEABLE else 'not '}"
-                "heuristically cacheable",
+                f"{number} is {'' if number in HEURISTICALLY_CACHEABLE else 'not '}cacheable by default "
+                "(RFC 9110 section 15.1; RFC 7725 section 3 for 451)",
                 "cacheable",
             )
             if number in REQUIRED_STATUS:

@@ -122,3 +122,17 @@ def test_serialising_a_parsed_file_gives_the_file_back(write_tree):
 def test_content_error_reads_as_path_line_field_message():
     assert str(ContentError("a.md", "is wrong", 3, "name")) == "a.md:3: name: is wrong"
     assert str(ContentError("a.md", "is unreadable")) == "a.md: is unreadable"
+
+
+def test_a_bare_number_in_related_means_the_primary_meaning_so_a_vendor_may_name_its_own_number(write_tree):
+    files = {
+        "codes/451-iana.md": code_file(451, related="[451/iis]"),
+        "codes/451-iis.md": code_file(451, "iis", related="[451]"),
+    }
+    root = write_tree(files, extra_sources=[("iis", "IIS", "vendor", 30)])
+    assert read_tree(root).errors == []
+
+
+def test_a_code_related_to_itself_is_an_error(write_tree):
+    errors = errors_of(write_tree, {"codes/404-iana.md": code_file(404, related="[404]")})
+    assert errors == ["content/codes/404-iana.md:18: related: a code cannot be related to itself (404)"]
