@@ -123,7 +123,17 @@ class StatusCodeQuerySet(models.QuerySet):
         return self.filter(number__gte=digit * 100, number__lt=digit * 100 + 100)
 
     def listing(self):
-        return self.select_related("source").order_by("number", "source__rank")
+        """Every meaning in page order, each knowing whether it is its number's primary one."""
+        first_rank = (
+            StatusCode.objects.filter(number=models.OuterRef("number"))
+            .order_by("source__rank")
+            .values("source__rank")[:1]
+        )
+        return (
+            self.select_related("source")
+            .annotate(primary_rank=models.Subquery(first_rank))
+            .order_by("number", "source__rank")
+        )
 
 
 class StatusCode(ContentModel):
@@ -214,6 +224,8 @@ class StatusCode(ContentModel):
 
     @property
     def is_primary(self) -> bool:
+        if hasattr(self, "primary_rank"):  # annotated by listing(): no query
+            return self.source.rank == self.primary_rank
         first = StatusCode.objects.for_number(self.number).values_list("pk", flat=True).first()
         return first == self.pk
 

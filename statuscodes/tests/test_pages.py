@@ -107,3 +107,9 @@ def test_pages_only_answer_get_and_head(client, small_site):
 def test_every_page_sends_a_content_security_policy(client, small_site):
     for path in ("/", "/521", "/5xx", "/999"):
         assert "default-src 'self'" in client.get(path)["Content-Security-Policy"]
+
+
+def test_the_home_page_is_rendered_with_a_constant_number_of_queries(client, small_site, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        html = client.get("/").content.decode()
+    assert 'href="/499"' in html and 'href="/499#esri"' in html
