@@ -95,7 +95,7 @@ def test_vendor_codes_are_present_with_their_sources():
         (440, "iis"), (449, "iis"), (450, "iis"), (451, "iis"),
         (460, "aws-elb"), (463, "aws-elb"), (464, "aws-elb"), (561, "aws-elb"),
         (218, "apache"), (419, "laravel"), (420, "twitter"), (420, "spring"), (430, "shopify"),
-        (498, "esri"), (499, "esri"), (509, "apache"), (529, "qualys"), (530, "pantheon"),
+        (498, "esri"), (499, "esri"), (509, "apache"), (529, "qualys"), (530, "pantheon"), (530, "shopify"),
         (598, "informal"), (599, "informal"),
     }  # fmt: skip
     assert expected <= set(codes)
