@@ -113,3 +113,13 @@ def test_the_home_page_is_rendered_with_a_constant_number_of_queries(client, sma
     with django_assert_max_num_queries(6):
         html = client.get("/").content.decode()
     assert 'href="/499"' in html and 'href="/499#esri"' in html
+
+
+def test_last_modified_is_the_time_of_the_last_content_change(client, small_site):
+    from django.utils.http import parse_http_date
+
+    from statuscodes.models import Revision
+
+    revision = Revision.current()
+    stamp = parse_http_date(client.get("/521")["Last-Modified"])
+    assert stamp == int(revision.changed_at.timestamp())
