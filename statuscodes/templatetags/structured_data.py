@@ -1,0 +1,58 @@
+"""JSON-LD for search engines: what a code page is about, and where it sits in the site."""
+
+import json
+from urllib.parse import urljoin
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from statuscodes.models import StatusClass, StatusCode
+
+register = template.Library()
+
+# The same escapes as Django's json_script: no "</script>" or "<!--" can end the block early.
+SCRIPT_SAFE = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def json_ld(data: dict) -> SafeString:
+    """A data block, not a script: CSP `script-src` does not apply because it is never executed."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(SCRIPT_SAFE)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
+
+
+def defined_term(code: StatusCode, site: str) -> dict:
+    return {
+        "@type": "DefinedTerm",
+        "name": f"{code.number} {code.name}",
+        "termCode": str(code.number),
+        "description": code.summary,
+        "inDefinedTermSet": {"@type": "DefinedTermSet", "name": "HTTP status codes", "url": site},
+    }
+
+
+@register.simple_tag(takes_context=True)
+def code_structured_data(context, code: StatusCode, others, status_class: StatusClass | None) -> SafeString:
+    """A TechArticle about every meaning of the number, and the page's breadcrumb trail."""
+    url = context["canonical_url"]
+    site = urljoin(url, "/")
+    trail = [("Status codes", site), (code.class_slug, urljoin(url, f"/{code.class_slug}")), (str(code.number), url)]
+    if status_class:
+        trail[1] = (f"{status_class.slug} {status_class.name}", trail[1][1])
+    article = {
+        "@type": "TechArticle",
+        "headline": f"{code.number} {code.name}",
+        "description": code.summary,
+        "url": url,
+        "inLanguage": "en",
+        "dateModified": code.reviewed.isoformat(),
+        "about": [defined_term(meaning, site) for meaning in [code, *others]],
+        "isPartOf": {"@type": "WebSite", "name": "statuscodes", "url": site},
+    }
+    breadcrumbs = {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": item}
+            for position, (name, item) in enumerate(trail, start=1)
+        ],
+    }
+    return json_ld({"@context": "https://schema.org", "@graph": [article, breadcrumbs]})
