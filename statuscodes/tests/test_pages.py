@@ -123,3 +123,15 @@ def test_last_modified_is_the_time_of_the_last_content_change(client, small_site
     revision = Revision.current()
     stamp = parse_http_date(client.get("/521")["Last-Modified"])
     assert stamp == int(revision.changed_at.timestamp())
+
+
+def test_an_edit_made_through_another_instance_is_seen_here_at_once(client, small_site):
+    """Another gunicorn instance writes only to the shared database; our own cache is never told."""
+    from django.db.models import F
+
+    from statuscodes.models import Revision
+
+    assert "What 404 means in one line." in client.get("/404").content.decode()  # now in our cache
+    StatusCode.objects.filter(number=404).update(summary="Edited through another instance.")
+    Revision.objects.filter(pk=1).update(number=F("number") + 1)
+    assert "Edited through another instance." in client.get("/404").content.decode()
