@@ -54,6 +54,10 @@ class ContentModel(models.Model):
         for name in self.markdown_fields:
             setattr(self, f"{name}_html", markup.render(getattr(self, name)))
 
+    def prose(self, name: str) -> dict:
+        """A markdown field with its sanitised HTML, the way the API returns prose."""
+        return {"markdown": getattr(self, name), "html": getattr(self, f"{name}_html")}
+
     markdown_fields: tuple[str, ...] = ()
 
 
@@ -80,6 +84,9 @@ class Source(ContentModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def to_dict(self) -> dict:
+        return {"slug": self.slug, "name": self.name, "kind": self.kind, "url": self.url}
 
 
 class StatusClassQuerySet(models.QuerySet):
@@ -112,6 +119,16 @@ class StatusClass(ContentModel):
     @property
     def slug(self) -> str:
         return f"{self.digit}xx"
+
+    def to_dict(self) -> dict:
+        return {
+            "class": self.slug,
+            "name": self.name,
+            "summary": self.summary,
+            "overview": self.prose("overview"),
+            "url": self.get_absolute_url(),
+            "api_url": reverse("api_class_detail", args=[self.slug]),
+        }
 
 
 class StatusCodeQuerySet(models.QuerySet):
@@ -233,16 +250,66 @@ class StatusCode(ContentModel):
     def is_vendor(self) -> bool:
         return not self.official
 
-    def related_codes(self) -> list["StatusCode"]:
-        """Resolve the related list to meanings, in the order the editor gave."""
+    def related_codes(self, index: dict[int, list["StatusCode"]] | None = None) -> list["StatusCode"]:
+        """Resolve the related list to meanings, in the order the editor gave.
+
+        `index` maps each number to its meanings, primary first: given it, nothing is queried,
+        which is how the API's export resolves every code's list at once.
+        """
         found = []
         for ref in self.related:
             number, _, source = str(ref).partition("/")
-            meanings = StatusCode.objects.for_number(int(number))
-            meaning = meanings.filter(source__slug=source).first() if source else meanings.first()
+            if index is not None:
+                meanings = index.get(int(number), [])
+                meaning = next((m for m in meanings if m.source.slug == source or not source), None)
+            else:
+                meanings = StatusCode.objects.for_number(int(number))
+                meaning = meanings.filter(source__slug=source).first() if source else meanings.first()
             if meaning is not None:
                 found.append(meaning)
         return found
+
+    def summary_dict(self) -> dict:
+        """The short form the API lists: enough to label a code and follow its links."""
+        return {
+            "code": self.number,
+            "name": self.name,
+            "class": self.class_slug,
+            "source": self.source.slug,
+            "source_name": self.source.name,
+            "official": self.official,
+            "status": self.status,
+            "summary": self.summary,
+            "url": self.get_absolute_url(),
+            "api_url": reverse("api_meaning", args=[self.number, self.source.slug]),
+        }
+
+    def to_dict(self, related: list["StatusCode"] | None = None) -> dict:
+        """Every field, prose as markdown and HTML; `related` saves resolving the list again."""
+        related = self.related_codes() if related is None else related
+        optional = {name: self.prose(name) if getattr(self, name) else None for name in ("usage", "mistakes")}
+        return {
+            **self.summary_dict(),
+            "aliases": list(self.aliases),
+            "sent_by": self.sent_by,
+            "description": self.prose("description"),
+            "when": self.prose("when"),
+            **optional,
+            "causes": [cause.to_dict() for cause in self.causes.all()],
+            "fixes": [fix.to_dict() for fix in self.fixes.all()],
+            "retry": {"policy": self.retry, "note": self.retry_note},
+            "cacheable": self.cacheable,
+            "headers": list(self.headers),
+            "related": [meaning.summary_dict() for meaning in related],
+            "reference": {
+                "document": self.spec_document,
+                "section": self.spec_section or None,
+                "url": self.spec_url,
+            },
+            "example": self.example or None,
+            "reviewed": self.reviewed.isoformat(),
+            "updated": self.updated_at.isoformat(),
+        }
 
 
 class CodeItem(models.Model):
@@ -270,6 +337,9 @@ class CodeItem(models.Model):
         Revision.bump()
         return result
 
+    def to_dict(self) -> dict:
+        return {"title": self.title, "body": {"markdown": self.body, "html": self.body_html}}
+
 
 class Cause(CodeItem):
     """Why a code happens."""
@@ -296,3 +366,6 @@ class Fix(CodeItem):
 
     class Meta(CodeItem.Meta):
         verbose_name_plural = "fixes"
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "audience": self.audience or None}

@@ -1,9 +1,9 @@
-"""URL map: pages by number and class, the admin, the health check."""
+"""URL map: pages by number and class, the admin, the health check, the JSON API."""
 
 from django.contrib import admin
 from django.urls import path, re_path
 
-from statuscodes import views
+from statuscodes import api, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +12,18 @@ urlpatterns = [
     re_path(r"^(?P<page>[1-5][0-9x]{2})/$", views.drop_trailing_slash),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # The JSON API; anything unknown under api/ answers a JSON 404, not the HTML page.
+    path("api/", api.docs, name="api_docs"),
+    path("api/v1/", api.index, name="api_index"),
+    path("api/v1/codes", api.codes, name="api_codes"),
+    re_path(r"^api/v1/codes/(?P<number>[0-9]{1,6})$", api.code_detail, name="api_code_detail"),
+    re_path(r"^api/v1/codes/(?P<number>[0-9]{1,6})/(?P<source>[a-z0-9-]+)$", api.meaning_detail, name="api_meaning"),
+    path("api/v1/classes", api.classes, name="api_classes"),
+    path("api/v1/classes/<str:slug>", api.class_detail, name="api_class_detail"),
+    path("api/v1/export", api.export, name="api_export"),
+    path("api/v1/export.csv", api.export_csv, name="api_export_csv"),
+    path("api/v1/openapi.json", api.openapi_json, name="api_openapi"),
+    re_path(r"^api/(?P<path>.*)$", api.not_found),
 ]
 
 handler404 = "statuscodes.views.page_not_found"

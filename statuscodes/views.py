@@ -1,4 +1,4 @@
-"""HTML pages: home, class pages, code pages, the 404 page and the health check."""
+"""Pages: home, class pages, code pages (HTML, or JSON and text by Accept), the 404 page, health."""
 
 import re
 
@@ -6,11 +6,14 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from statuscodes import api, plaintext
 from statuscodes.caching import cached_page
 from statuscodes.models import StatusClass, StatusCode
+from statuscodes.negotiation import JSON, TEXT, negotiated, representation, text_response
 
 POPULAR = [404, 500, 502, 503, 301, 429]
 
@@ -32,7 +35,8 @@ def primary_meanings():
 
 
 @require_safe
-@cached_page()
+@cached_page(variant=representation)
+@negotiated(json=api.codes_document, text=plaintext.home_page)
 def home(request):
     codes = StatusCode.objects.listing()
     classes = [
@@ -43,7 +47,8 @@ def home(request):
 
 
 @require_safe
-@cached_page()
+@cached_page(variant=representation)
+@negotiated(json=api.class_document, text=plaintext.class_page)
 def class_detail(request, slug: str):
     status_class = StatusClass.objects.by_slug(slug)
     if status_class is None:
@@ -53,7 +58,8 @@ def class_detail(request, slug: str):
 
 
 @require_safe
-@cached_page()
+@cached_page(variant=representation)
+@negotiated(json=api.code_document, text=plaintext.code_page)
 def code_detail(request, number: str):
     meanings = list(StatusCode.objects.for_number(int(number)).prefetch_related("causes", "fixes"))
     if not meanings:
@@ -98,5 +104,15 @@ def suggestions_for(path: str, limit: int = 6) -> list[StatusCode]:
 
 
 def page_not_found(request, exception=None):
-    context = {"suggestions": suggestions_for(request.path), "path": request.path}
-    return render(request, "404.html", context, status=404)
+    """The 404 negotiates like the pages: a JSON error, a few lines of text, or the HTML page."""
+    kind = representation(request)
+    if kind == JSON:
+        message = exception.args[0] if exception and exception.args and isinstance(exception.args[0], str) else ""
+        response = api.error_response(404, message or f"Nothing at {request.path}.")
+    elif kind == TEXT:
+        response = text_response(plaintext.not_found_page(request, suggestions_for(request.path)), status=404)
+    else:
+        context = {"suggestions": suggestions_for(request.path), "path": request.path}
+        response = render(request, "404.html", context, status=404)
+    patch_vary_headers(response, ["Accept"])
+    return response

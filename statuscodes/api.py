@@ -1,0 +1,341 @@
+"""The JSON API under /api/v1/: documents from the models' to_dict(), JSON errors, CORS, caching."""
+
+import csv
+import io
+import json
+import re
+from functools import wraps
+
+from django.conf import settings
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from statuscodes import openapi
+from statuscodes.caching import cached_page
+from statuscodes.models import Revision, Source, StatusClass, StatusCode
+
+ALLOWED_METHODS = "GET, HEAD, OPTIONS"
+CLASS_SLUGS = ["1xx", "2xx", "3xx", "4xx", "5xx"]
+BOOLEANS = ["true", "false"]
+
+
+class BadParameter(Exception):
+    """A query parameter with a value we do not accept; the message names the allowed ones."""
+
+    def __init__(self, name: str, value: str, allowed: list[str]):
+        super().__init__(f"Invalid value {value!r} for parameter '{name}': use one of {', '.join(allowed)}.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Responses and decorators
+
+
+def error_response(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"error": message, "status": status}, status=status)
+
+
+def json_response(document, request, *args, **kwargs) -> HttpResponse:
+    """Call a document function and answer its JSON, or the JSON error it raised."""
+    try:
+        data = document(request, *args, **kwargs)
+    except Http404 as exc:
+        return error_response(404, str(exc) or "Not found.")
+    except BadParameter as exc:
+        return error_response(400, str(exc))
+    return JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+
+
+def cors(view):
+    """Public, read-only data: any origin may read it, and preflights are answered here."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Allow"] = ALLOWED_METHODS
+            response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+            response["Access-Control-Allow-Headers"] = "Accept, Cache-Control, If-Modified-Since, If-None-Match"
+            response["Access-Control-Max-Age"] = "86400"
+        else:
+            response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = "ETag"  # not CORS-safelisted, but clients revalidate with it
+        return response
+
+    return wrapper
+
+
+def read_only(view):
+    """Like require_safe, but the 405 is JSON and names what is allowed."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            response = error_response(405, f"{request.method} is not allowed: this API is read-only.")
+            response["Allow"] = ALLOWED_METHODS
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def endpoint(document, variant: str = "json"):
+    """Turn a document function into a cached, CORS-enabled, read-only JSON view."""
+
+    @cors
+    @read_only
+    @cached_page(variant=lambda request: variant, vary=())
+    @wraps(document)
+    def view(request, *args, **kwargs):
+        return json_response(document, request, *args, **kwargs)
+
+    return view
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents: plain functions of the request and URL arguments, returning what to_dict() gives
+
+
+def choice_param(request, name: str, allowed: list[str]) -> str:
+    value = request.GET[name]
+    if value not in allowed:
+        raise BadParameter(name, value, allowed)
+    return value
+
+
+def index_document(request) -> dict:
+    return {
+        "docs": "/api/",
+        "openapi": "/api/v1/openapi.json",
+        "endpoints": list(openapi_document(request)["paths"]),
+    }
+
+
+def codes_document(request) -> dict:
+    """Every meaning in number order, filtered by class, source and official."""
+    codes = StatusCode.objects.listing()
+    if "class" in request.GET:
+        codes = codes.in_class(int(choice_param(request, "class", CLASS_SLUGS)[0]))
+    if "source" in request.GET:
+        codes = codes.filter(source__slug=choice_param(request, "source", source_slugs()))
+    if "official" in request.GET:
+        codes = codes.filter(official=choice_param(request, "official", BOOLEANS) == "true")
+    results = [code.summary_dict() for code in codes]
+    return {"count": len(results), "results": results}
+
+
+def code_document(request, number: str) -> dict:
+    """The primary meaning of a number in full, and the short form of its other meanings."""
+    meanings = list(meanings_of(number))
+    if not meanings:
+        raise Http404(f"No status code {number}.")
+    primary, others = meanings[0], meanings[1:]
+    return {**primary.to_dict(), "other_meanings": [meaning.summary_dict() for meaning in others]}
+
+
+def meaning_document(request, number: str, source: str) -> dict:
+    meaning = meanings_of(number).filter(source__slug=source).first()
+    if meaning is None:
+        raise Http404(f"No meaning of {number} defined by {source!r}.")
+    return meaning.to_dict()
+
+
+def classes_document(request) -> dict:
+    results = [status_class.to_dict() for status_class in StatusClass.objects.all()]
+    return {"count": len(results), "results": results}
+
+
+def class_document(request, slug: str) -> dict:
+    status_class = StatusClass.objects.by_slug(slug) if slug in CLASS_SLUGS else None
+    if status_class is None:
+        raise Http404(f"No class {slug!r}: classes are {', '.join(CLASS_SLUGS)}.")
+    codes = StatusCode.objects.listing().in_class(status_class.digit)
+    return {**status_class.to_dict(), "codes": [code.summary_dict() for code in codes]}
+
+
+def export_document(request) -> dict:
+    """The whole dataset in one document; related lists resolved from memory, not per code."""
+    codes = full_listing()
+    index = numbers_index(codes)
+    revision = Revision.current()
+    return {
+        "revision": revision.number,
+        "updated": revision.changed_at.isoformat(),
+        "sources": [source.to_dict() for source in Source.objects.all()],
+        "classes": [status_class.to_dict() for status_class in StatusClass.objects.all()],
+        "count": len(codes),
+        "codes": [code.to_dict(related=code.related_codes(index)) for code in codes],
+    }
+
+
+def openapi_document(request) -> dict:
+    return openapi.document(csv_columns=CSV_COLUMNS)
+
+
+def meanings_of(number: str):
+    if not 100 <= int(number) <= 599:  # also keeps huge numbers away from the database
+        raise Http404(f"No status code {number}: codes run from 100 to 599.")
+    return StatusCode.objects.listing().filter(number=int(number)).prefetch_related("causes", "fixes")
+
+
+def source_slugs() -> list[str]:
+    return list(Source.objects.values_list("slug", flat=True))
+
+
+def full_listing() -> list[StatusCode]:
+    return list(StatusCode.objects.listing().prefetch_related("causes", "fixes"))
+
+
+def numbers_index(codes: list[StatusCode]) -> dict[int, list[StatusCode]]:
+    """number -> its meanings, primary first (codes come in listing order)."""
+    index: dict[int, list[StatusCode]] = {}
+    for code in codes:
+        index.setdefault(code.number, []).append(code)
+    return index
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV export: one row per meaning; lists joined with "; ", causes and fixes as markdown sections
+
+CSV_COLUMNS = {
+    "code": "the number, 100 to 599",
+    "name": "the reason phrase",
+    "class": "1xx to 5xx",
+    "source": "slug of who defines this meaning (iana, cloudflare, nginx, ...)",
+    "source_name": "that source's display name",
+    "official": "true when in the IANA registry",
+    "status": "current, deprecated, obsolete, unused, experimental or temporary",
+    "aliases": "former or alternative names, joined with '; '",
+    "sent_by": "origin, proxy, cdn, load-balancer, any or logs-only",
+    "summary": "one sentence",
+    "description": "markdown",
+    "when": "markdown: the situations it is met in",
+    "usage": "markdown: how to send it (1xx-3xx), may be empty",
+    "mistakes": "markdown: common mistakes (1xx-3xx), may be empty",
+    "causes": "markdown: one '### Title' section per cause",
+    "fixes": "markdown: one '### [audience] Title' section per fix",
+    "retry": "not-applicable, safe, retry-after, backoff or never",
+    "retry_note": "one or two sentences on retrying",
+    "cacheable": "true when heuristically cacheable (RFC 9110 section 15.1)",
+    "headers": "header names that matter, joined with '; '",
+    "related": "related codes as 'number' or 'number/source', joined with '; '",
+    "reference_document": "the defining document",
+    "reference_section": "its section, may be empty",
+    "reference_url": "link to it",
+    "example": "an HTTP exchange, may be empty",
+    "url": "path of the page on this site",
+    "reviewed": "date the facts were last checked, YYYY-MM-DD",
+    "updated": "when the record last changed, ISO 8601",
+}
+
+
+def csv_row(code: StatusCode) -> list:
+    causes = [f"### {cause.title}\n\n{cause.body}" for cause in code.causes.all()]
+    fixes = [f"### {f'[{fix.audience}] ' if fix.audience else ''}{fix.title}\n\n{fix.body}" for fix in code.fixes.all()]
+    values = {
+        "code": code.number,
+        "name": code.name,
+        "class": code.class_slug,
+        "source": code.source.slug,
+        "source_name": code.source.name,
+        "official": code.official,
+        "status": code.status,
+        "aliases": "; ".join(code.aliases),
+        "sent_by": code.sent_by,
+        "summary": code.summary,
+        "description": code.description,
+        "when": code.when,
+        "usage": code.usage,
+        "mistakes": code.mistakes,
+        "causes": "\n\n".join(causes),
+        "fixes": "\n\n".join(fixes),
+        "retry": code.retry,
+        "retry_note": code.retry_note,
+        "cacheable": code.cacheable,
+        "headers": "; ".join(code.headers),
+        "related": "; ".join(str(ref) for ref in code.related),
+        "reference_document": code.spec_document,
+        "reference_section": code.spec_section,
+        "reference_url": code.spec_url,
+        "example": code.example,
+        "url": code.get_absolute_url(),
+        "reviewed": code.reviewed.isoformat(),
+        "updated": code.updated_at.isoformat(),
+    }
+    return [csv_value(values[column]) for column in CSV_COLUMNS]
+
+
+def csv_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def export_csv_text() -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180 line endings
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_row(code) for code in full_listing())
+    return out.getvalue()
+
+
+@cors
+@read_only
+@cached_page(variant=lambda request: "csv", vary=())
+def export_csv(request):
+    return HttpResponse(export_csv_text(), content_type="text/csv; charset=utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Views: URL names match the paths in openapi.py
+
+index = endpoint(index_document)
+codes = endpoint(codes_document)
+code_detail = endpoint(code_document)
+meaning_detail = endpoint(meaning_document)
+classes = endpoint(classes_document)
+class_detail = endpoint(class_document)
+export = endpoint(export_document)
+openapi_json = endpoint(openapi_document, variant="openapi")
+
+
+@cors
+def not_found(request, path: str = ""):
+    """Unknown paths under /api/ answer JSON, whatever the method, never the HTML 404 page."""
+    return error_response(404, f"No API endpoint at {request.path}: see /api/v1/openapi.json.")
+
+
+# ---------------------------------------------------------------------------------------------
+# The human page at /api/
+
+
+@require_safe
+@cached_page()
+def docs(request):
+    base = settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+    sample = StatusCode.objects.listing().filter(number=404).first() or StatusCode.objects.listing().first()
+    context = {
+        "base": base,
+        "sample_code": sample.number if sample else 404,
+        "sample_detail": sample and pretty(shortened(code_document(request, str(sample.number)))),
+        "sample_list": sample and pretty({"count": 1, "results": [shortened(sample.summary_dict())]}),
+        "error_example": pretty({"error": "No status code 999.", "status": 404}),
+        "csv_columns": CSV_COLUMNS,
+    }
+    return render(request, "statuscodes/api_docs.html", context)
+
+
+def pretty(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def shortened(value, limit: int = 90):
+    """A sample response with long prose cut, so the docs page shows shape, not essays."""
+    if isinstance(value, dict):
+        return {key: shortened(item, limit) for key, item in value.items()}
+    if isinstance(value, list):
+        return [shortened(item, limit) for item in value[:2]]
+    if isinstance(value, str) and len(value) > limit:
+        return re.sub(r"\s+", " ", value[:limit]).rstrip() + "…"
+    return value

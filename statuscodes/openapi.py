@@ -1,0 +1,249 @@
+"""The OpenAPI 3.1 description of /api/v1/, built as a dict so schemas share their pieces."""
+
+from statuscodes.models import Fix, Source, StatusCode
+
+CLASS_SLUGS = ["1xx", "2xx", "3xx", "4xx", "5xx"]
+API = "/api/v1"
+
+
+def choices(field_choices) -> list[str]:
+    return [value for value, _ in field_choices]
+
+
+def nullable(schema: dict) -> dict:
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+def obj(properties: dict, description: str = "") -> dict:
+    """A closed object: every key documented and always present, so drift fails the tests."""
+    schema = {"type": "object", "required": list(properties), "properties": properties, "additionalProperties": False}
+    return {**schema, "description": description} if description else schema
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
+STRING = {"type": "string"}
+PATH = {"type": "string", "description": "a path on this site, e.g. /521 or /499#esri"}
+CODE = {"type": "integer", "minimum": 100, "maximum": 599}
+CLASS = {"type": "string", "enum": CLASS_SLUGS}
+
+
+def schemas(source_slugs: list[str]) -> dict:
+    source_slug = {"type": "string", "enum": source_slugs}
+    summary = {
+        "code": CODE,
+        "name": {"type": "string", "description": "the reason phrase"},
+        "class": CLASS,
+        "source": source_slug,
+        "source_name": {"type": "string", "description": "who defines this meaning, e.g. Cloudflare"},
+        "official": {"type": "boolean", "description": "in the IANA registry"},
+        "status": {"type": "string", "enum": choices(StatusCode.STATUS_CHOICES)},
+        "summary": {"type": "string", "description": "one plain-text sentence"},
+        "url": PATH,
+        "api_url": {"type": "string", "description": "this meaning's JSON: /api/v1/codes/{code}/{source}"},
+    }
+    code = {
+        **summary,
+        "aliases": array(STRING),
+        "sent_by": {"type": "string", "enum": choices(StatusCode.SENT_BY_CHOICES)},
+        "description": ref("Prose"),
+        "when": ref("Prose"),
+        "usage": {"oneOf": [ref("Prose"), {"type": "null"}], "description": "how to send it (1xx-3xx)"},
+        "mistakes": {"oneOf": [ref("Prose"), {"type": "null"}], "description": "common mistakes (1xx-3xx)"},
+        "causes": array(ref("Cause")),
+        "fixes": array(ref("Fix")),
+        "retry": obj({"policy": {"type": "string", "enum": choices(StatusCode.RETRY_CHOICES)}, "note": STRING}),
+        "cacheable": {"type": "boolean", "description": "heuristically cacheable (RFC 9110 section 15.1)"},
+        "headers": array(STRING),
+        "related": array(ref("CodeSummary")),
+        "reference": obj({"document": STRING, "section": nullable(STRING), "url": STRING}),
+        "example": nullable({"type": "string", "description": "an HTTP exchange: request, blank line, response"}),
+        "reviewed": {"type": "string", "format": "date"},
+        "updated": {"type": "string", "format": "date-time"},
+    }
+    status_class = {
+        "class": CLASS,
+        "name": STRING,
+        "summary": STRING,
+        "overview": ref("Prose"),
+        "url": PATH,
+        "api_url": STRING,
+    }
+    return {
+        "Error": obj({"error": STRING, "status": {"type": "integer"}}, "Every error, with its HTTP status."),
+        "Prose": obj({"markdown": STRING, "html": {"type": "string", "description": "sanitised HTML"}}),
+        "Source": obj(
+            {
+                "slug": source_slug,
+                "name": STRING,
+                "kind": {"type": "string", "enum": choices(Source.KIND_CHOICES)},
+                "url": STRING,
+            }
+        ),
+        "Cause": obj({"title": STRING, "body": ref("Prose")}),
+        "Fix": obj(
+            {
+                "title": STRING,
+                "body": ref("Prose"),
+                "audience": {"type": ["string", "null"], "enum": [*filter(None, choices(Fix.AUDIENCE_CHOICES)), None]},
+            }
+        ),
+        "CodeSummary": obj(summary, "The short form of one meaning."),
+        "Code": obj(code, "One meaning of a code, every field."),
+        "CodeDetail": obj(
+            {**code, "other_meanings": array(ref("CodeSummary"))},
+            "The primary meaning of a number, and the other meanings vendors give it.",
+        ),
+        "CodeList": obj({"count": {"type": "integer"}, "results": array(ref("CodeSummary"))}),
+        "StatusClass": obj(status_class),
+        "ClassList": obj({"count": {"type": "integer"}, "results": array(ref("StatusClass"))}),
+        "ClassDetail": obj({**status_class, "codes": array(ref("CodeSummary"))}),
+        "Export": obj(
+            {
+                "revision": {"type": "integer", "description": "moves on every content change"},
+                "updated": {"type": "string", "format": "date-time"},
+                "sources": array(ref("Source")),
+                "classes": array(ref("StatusClass")),
+                "count": {"type": "integer"},
+                "codes": array(ref("Code")),
+            }
+        ),
+        "Index": obj({"docs": STRING, "openapi": STRING, "endpoints": array(STRING)}),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Operations
+
+CACHING_HEADERS = {
+    "ETag": {"description": "changes with every content edit", "required": True, "schema": STRING},
+    "Last-Modified": {"description": "when the content last changed", "required": True, "schema": STRING},
+    "Cache-Control": {"description": "public, max-age=...", "required": True, "schema": STRING},
+    "Access-Control-Allow-Origin": {"required": True, "schema": {"type": "string", "const": "*"}},
+}
+ERRORS = {
+    400: "A query parameter has a value that is not allowed; the message names the allowed ones.",
+    404: "No such code, meaning, class or path.",
+}
+
+
+def json_content(schema: dict) -> dict:
+    return {"application/json": {"schema": schema}}
+
+
+def operation(summary: str, schema: dict, *, errors=(), parameters=(), content=None, description="") -> dict:
+    responses = {
+        "200": {"description": "OK", "headers": CACHING_HEADERS, "content": content or json_content(schema)},
+        "304": {"description": "Not Modified: the If-None-Match or If-Modified-Since validator still holds."},
+    }
+    for status in errors:
+        responses[str(status)] = {"description": ERRORS[status], "content": json_content(ref("Error"))}
+    result = {"summary": summary, "parameters": list(parameters), "responses": responses}
+    return {**result, "description": description} if description else result
+
+
+PREFLIGHT = {
+    "summary": "CORS preflight",
+    "responses": {
+        "204": {
+            "description": "Any origin may GET and HEAD.",
+            "headers": {
+                name: {"required": True, "schema": STRING}
+                for name in (
+                    "Allow",
+                    "Access-Control-Allow-Origin",
+                    "Access-Control-Allow-Methods",
+                    "Access-Control-Allow-Headers",
+                    "Access-Control-Max-Age",
+                )
+            },
+        }
+    },
+}
+
+
+def query(name: str, enum: list[str], description: str) -> dict:
+    schema = {"type": "string", "enum": enum}
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+def path_param(name: str, schema: dict, description: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "description": description, "schema": schema}
+
+
+def paths(source_slugs: list[str], csv_columns: dict[str, str]) -> dict:
+    code = path_param("code", CODE, "the status code")
+    columns = "\n".join(f"- `{name}`: {meaning}" for name, meaning in csv_columns.items())
+    operations = {
+        "/": operation("Where to start: the docs and this document", ref("Index")),
+        "/codes": operation(
+            "Every meaning of every code, in number order",
+            ref("CodeList"),
+            errors=[400],
+            parameters=[
+                query("class", CLASS_SLUGS, "only codes of this class"),
+                query("source", source_slugs, "only meanings defined by this source"),
+                query("official", ["true", "false"], "only codes in (or not in) the IANA registry"),
+            ],
+        ),
+        "/codes/{code}": operation(
+            "A code's primary meaning in full, and its other meanings",
+            ref("CodeDetail"),
+            errors=[404],
+            parameters=[code],
+        ),
+        "/codes/{code}/{source}": operation(
+            "One meaning of a code, as one source defines it",
+            ref("Code"),
+            errors=[404],
+            parameters=[code, path_param("source", {"type": "string", "enum": source_slugs}, "who defines it")],
+        ),
+        "/classes": operation("The five classes", ref("ClassList")),
+        "/classes/{class}": operation(
+            "A class and its codes",
+            ref("ClassDetail"),
+            errors=[404],
+            parameters=[path_param("class", CLASS, "1xx to 5xx")],
+        ),
+        "/export": operation("The whole dataset in one document", ref("Export")),
+        "/export.csv": operation(
+            "The whole dataset as CSV, one row per meaning",
+            STRING,
+            content={"text/csv": {"schema": STRING}},
+            description=f"RFC 4180 CSV with a header row. Columns, in order:\n\n{columns}",
+        ),
+        "/openapi.json": operation("This document", {"type": "object", "required": ["openapi", "info", "paths"]}),
+    }
+    return {API + path: {"get": get, "options": PREFLIGHT} for path, get in operations.items()}
+
+
+DESCRIPTION = """Every HTTP status code and the vendor codes met in the wild, as JSON. Read-only and
+public: any origin may call it (CORS), nothing needs a key.
+
+- Codes are integers; one number can have several meanings, one per source (IANA, Cloudflare,
+  nginx, ...). The primary meaning is the one with the lowest source rank (IANA first).
+- Prose comes as `{"markdown": ..., "html": ...}`, the HTML sanitised. Dates are ISO 8601.
+- Every key listed in a schema is always present; a missing value is `null`.
+- Errors are `{"error": "...", "status": N}`: 400 for a bad parameter, 404 for anything unknown,
+  405 (with `Allow`) for a method other than GET, HEAD or OPTIONS.
+- Every GET carries `ETag`, `Last-Modified` and `Cache-Control: public, max-age=...`; send
+  `If-None-Match` to get a 304 while nothing changed. Any content edit changes every ETag.
+- The site's pages answer the same JSON for `Accept: application/json`: `/521`, `/5xx`, `/`.
+"""
+
+
+def document(csv_columns: dict[str, str]) -> dict:
+    """The OpenAPI document; source enums come from the database, so it follows the content."""
+    source_slugs = list(Source.objects.values_list("slug", flat=True))
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "statuscodes API", "version": "1.0.0", "description": DESCRIPTION},
+        "paths": paths(source_slugs, csv_columns),
+        "components": {"schemas": schemas(source_slugs)},
+    }

@@ -1,0 +1,120 @@
+"""Plain-text pages for terminals: what `curl host/521` prints, wrapped to 78 columns."""
+
+import textwrap
+
+from django.conf import settings
+from django.http import Http404
+
+from statuscodes import markup
+from statuscodes.models import StatusClass, StatusCode
+
+WIDTH = 78
+TOP = 3  # causes and fixes shown; the page has the rest
+
+
+def base_url(request) -> str:
+    return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+
+
+def wrap(text: str, indent: str = "", first: str | None = None) -> str:
+    """Fill to WIDTH; long words such as URLs are left whole rather than broken."""
+    return textwrap.fill(
+        text,
+        WIDTH,
+        initial_indent=indent if first is None else first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def first_paragraph(markdown_text: str) -> str:
+    return markup.plain(markdown_text.strip().split("\n\n")[0])
+
+
+def title(text: str) -> str:
+    return f"{text}\n{'=' * min(len(text), WIDTH)}"
+
+
+def code_line(code: StatusCode) -> str:
+    vendor = "" if code.official else f" ({code.source.name})"
+    return textwrap.shorten(f"  {code.number}  {code.name}{vendor}", WIDTH, placeholder="...")
+
+
+def footer(request, path: str) -> str:
+    url = base_url(request) + path
+    return f"Full page: {url}\nAs JSON:   curl -H 'Accept: application/json' {url}\n"
+
+
+def items(label: str, entries: list[tuple[str, str]], total: int) -> list[str]:
+    """A numbered list of titled items, each body cut to a few lines."""
+    if not entries:
+        return []
+    lines = [label]
+    for number, (heading, body) in enumerate(entries, 1):
+        lines.append(wrap(heading, "     ", first=f"  {number}. "))
+        lines.append(wrap(textwrap.shorten(markup.plain(body), 230, placeholder="..."), "     "))
+    if total > len(entries):
+        lines.append(f"  ({total - len(entries)} more on the page)")
+    return lines + [""]
+
+
+def code_page(request, number: str) -> str:
+    meanings = list(StatusCode.objects.listing().filter(number=int(number)).prefetch_related("causes", "fixes"))
+    if not meanings:
+        raise Http404(f"No status code {number}")
+    code, others = meanings[0], meanings[1:]
+    vendor = "" if code.official else f" ({code.source.name})"
+    causes, fixes = list(code.causes.all()), list(code.fixes.all())
+    fix_titles = [(f"[{fix.get_audience_display()}] {fix.title}" if fix.audience else fix.title) for fix in fixes]
+    facts = f"Class {code.class_slug}. Defined by {code.source.name}. Retry: {code.get_retry_display().lower()}."
+    lines = [
+        title(f"{code.number} {code.name}{vendor}"),
+        "",
+        wrap(code.summary),
+        "",
+        wrap(facts),
+        wrap(code.retry_note),
+        "",
+        wrap(first_paragraph(code.description)),
+        "",
+        *items("Causes", [(c.title, c.body) for c in causes[:TOP]], len(causes)),
+        *items("Fixes", [(t, f.body) for t, f in zip(fix_titles[:TOP], fixes, strict=False)], len(fixes)),
+    ]
+    if others:
+        lines += [f"Other meanings of {code.number}:", *(code_line(other) for other in others), ""]
+    return "\n".join(lines) + footer(request, f"/{code.number}")
+
+
+def class_page(request, slug: str) -> str:
+    status_class = StatusClass.objects.by_slug(slug)
+    if status_class is None:
+        raise Http404(f"No class {slug}")
+    lines = [
+        title(f"{status_class.slug} {status_class.name}"),
+        "",
+        wrap(status_class.summary),
+        "",
+        wrap(first_paragraph(status_class.overview)),
+        "",
+    ]
+    for code in StatusCode.objects.listing().in_class(status_class.digit):
+        lines += [code_line(code), wrap(code.summary, "       ")]
+    return "\n".join(lines) + "\n\n" + footer(request, f"/{status_class.slug}")
+
+
+def home_page(request) -> str:
+    intro = f"Every HTTP status code explained. Try: curl {base_url(request)}/404"
+    lines = [title("HTTP status codes"), "", wrap(intro)]
+    codes = list(StatusCode.objects.listing())
+    for status_class in StatusClass.objects.all():
+        lines += ["", f"{status_class.slug} {status_class.name}"]
+        lines += [code_line(code) for code in codes if code.digit == status_class.digit]
+    return "\n".join(lines) + "\n\n" + footer(request, "/")
+
+
+def not_found_page(request, suggestions: list[StatusCode]) -> str:
+    lines = [f"404: nothing at {request.path}", ""]
+    if suggestions:
+        lines += ["Did you mean:", *(code_line(code) for code in suggestions), ""]
+    return "\n".join(lines) + f"All codes: {base_url(request)}/\n"

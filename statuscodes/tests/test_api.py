@@ -1,0 +1,267 @@
+"""The JSON API: listings and filters, every field of a code, errors, export, caching and CORS."""
+
+import csv
+import io
+
+import pytest
+
+from statuscodes.api import CSV_COLUMNS
+from statuscodes.models import StatusCode
+
+pytestmark = pytest.mark.django_db
+
+
+def get_json(client, path: str, status: int = 200, **headers) -> dict:
+    response = client.get(path, **headers)
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/json"
+    return response.json()
+
+
+def test_the_list_has_every_meaning_in_number_order_with_integer_codes(client, small_site):
+    data = get_json(client, "/api/v1/codes")
+    assert data["count"] == 6
+    assert [(r["code"], r["source"]) for r in data["results"]] == [
+        (200, "iana"),
+        (404, "iana"),
+        (410, "iana"),
+        (499, "nginx"),
+        (499, "esri"),
+        (521, "cloudflare"),
+    ]
+    first = data["results"][1]
+    assert first == {
+        "code": 404,
+        "name": "Not Found",
+        "class": "4xx",
+        "source": "iana",
+        "source_name": "IANA",
+        "official": True,
+        "status": "current",
+        "summary": "What 404 means in one line.",
+        "url": "/404",
+        "api_url": "/api/v1/codes/404/iana",
+    }
+    assert data["results"][4]["url"] == "/499#esri"  # not the primary meaning of 499
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("class=4xx", [404, 410, 499, 499]),
+        ("source=cloudflare", [521]),
+        ("official=false", [499, 499, 521]),
+        ("official=true&class=2xx", [200]),
+        ("class=3xx", []),
+    ],
+)
+def test_the_list_filters_by_class_source_and_official(client, small_site, query, expected):
+    data = get_json(client, f"/api/v1/codes?{query}")
+    assert [r["code"] for r in data["results"]] == expected
+    assert data["count"] == len(expected)
+
+
+@pytest.mark.parametrize(
+    "query, named",
+    [
+        ("class=6xx", "'class': use one of 1xx, 2xx, 3xx, 4xx, 5xx"),
+        ("class=", "'class': use one of 1xx"),
+        ("source=apache", "'source': use one of iana, nginx, cloudflare, esri"),
+        ("official=yes", "'official': use one of true, false"),
+    ],
+)
+def test_a_bad_filter_value_is_a_400_naming_the_parameter_and_the_allowed_values(client, small_site, query, named):
+    data = get_json(client, f"/api/v1/codes?{query}", status=400)
+    assert data["status"] == 400
+    assert named in data["error"]
+
+
+def test_a_code_answers_its_primary_meaning_with_every_field_and_its_other_meanings(client, small_site):
+    data = get_json(client, "/api/v1/codes/499")
+    assert list(data) == [
+        "code", "name", "class", "source", "source_name", "official", "status", "summary", "url", "api_url", "aliases",
+        "sent_by", "description", "when", "usage", "mistakes", "causes", "fixes", "retry", "cacheable",
+        "headers", "related", "reference", "example", "reviewed", "updated", "other_meanings",
+    ]  # fmt: skip
+    assert (data["code"], data["name"], data["source"]) == (499, "Client Closed Request", "nginx")
+    assert [(m["code"], m["source"], m["name"]) for m in data["other_meanings"]] == [(499, "esri", "Token Required")]
+    assert data["related"][0]["api_url"] == "/api/v1/codes/499/esri"
+    assert data["retry"] == {"policy": "never", "note": "Asking again gives the same answer."}
+    assert data["reference"] == {
+        "document": "Vendor docs",
+        "section": None,
+        "url": "https://www.rfc-editor.org/rfc/rfc9110#section-",
+    }
+    assert data["usage"] is None and data["example"] is None
+    assert data["reviewed"] == "2026-11-21"
+    assert data["updated"].startswith("20") and "T" in data["updated"]  # ISO 8601
+
+
+def test_prose_causes_and_fixes_come_as_markdown_and_sanitised_html(client, small_site):
+    code = StatusCode.objects.get(number=404)
+    code.description = "Read **this** <script>alert(1)</script> [now](javascript:alert(1))."
+    code.save()
+    data = get_json(client, "/api/v1/codes/404")
+    assert data["description"]["markdown"] == code.description
+    html = data["description"]["html"]
+    assert "<strong>this</strong>" in html and "<script" not in html and "javascript:" not in html
+    assert data["causes"][0] == {
+        "title": "The first cause",
+        "body": {"markdown": "Explained.", "html": "<p>Explained.</p>"},
+    }
+    assert [(f["audience"], f["title"]) for f in data["fixes"]] == [
+        ("visitor", "Check the address"),
+        ("owner", "Add a redirect"),
+        ("client", "Stop retrying"),
+    ]
+
+
+def test_one_meaning_answers_by_code_and_source_without_other_meanings(client, small_site):
+    data = get_json(client, "/api/v1/codes/499/esri")
+    assert (data["code"], data["name"], data["source_name"]) == (499, "Token Required", "Esri")
+    assert "other_meanings" not in data
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/codes/999",
+        "/api/v1/codes/418",
+        "/api/v1/codes/0",
+        "/api/v1/codes/999999",
+        "/api/v1/codes/1234567",
+        "/api/v1/codes/521/esri",
+        "/api/v1/codes/521/nobody",
+        "/api/v1/classes/6xx",
+        "/api/v1/classes/4zz",
+        "/api/v1/codes/",
+        "/api/v1/nothing",
+        "/api/v2/codes",
+        "/api/v1/codes/abc",
+    ],
+)
+def test_unknown_codes_meanings_classes_and_paths_are_json_404s(client, small_site, path):
+    data = get_json(client, path, status=404)
+    assert data["status"] == 404 and data["error"]
+
+
+def test_the_json_404_names_what_was_missing(client, small_site):
+    assert get_json(client, "/api/v1/codes/418", status=404)["error"] == "No status code 418."
+    assert "openapi.json" in get_json(client, "/api/v1/nothing", status=404)["error"]
+
+
+def test_classes_list_all_five_and_a_class_lists_its_codes(client, small_site):
+    data = get_json(client, "/api/v1/classes")
+    assert [c["class"] for c in data["results"]] == ["1xx", "2xx", "3xx", "4xx", "5xx"]
+    detail = get_json(client, "/api/v1/classes/4xx")
+    assert detail["name"] == "Client Error"
+    assert detail["overview"]["html"] == "<p>The rules for every 4xx code.</p>"
+    assert [c["code"] for c in detail["codes"]] == [404, 410, 499, 499]
+
+
+def test_the_export_holds_every_source_class_and_meaning_in_full(client, small_site):
+    data = get_json(client, "/api/v1/export")
+    assert [s["slug"] for s in data["sources"]] == ["iana", "nginx", "cloudflare", "esri"]
+    assert len(data["classes"]) == 5
+    assert data["count"] == len(data["codes"]) == 6
+    by_key = {(c["code"], c["source"]): c for c in data["codes"]}
+    assert by_key[(404, "iana")] == get_json(client, "/api/v1/codes/404/iana")
+    assert [r["api_url"] for r in by_key[(404, "iana")]["related"]] == [
+        "/api/v1/codes/410/iana",
+        "/api/v1/codes/521/cloudflare",
+    ]
+
+
+def test_the_export_costs_the_same_few_queries_however_many_codes(client, small_site, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        client.get("/api/v1/export")
+
+
+def test_the_csv_export_has_a_row_per_meaning_under_the_documented_columns(client, small_site):
+    response = client.get("/api/v1/export.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert list(rows[0]) == list(CSV_COLUMNS)
+    assert len(rows) == 6
+    row = next(r for r in rows if r["code"] == "521")
+    assert (row["source"], row["source_name"], row["official"], row["retry"]) == (
+        "cloudflare",
+        "Cloudflare",
+        "false",
+        "backoff",
+    )
+    assert row["related"] == "404"
+    assert row["causes"].startswith("### The first cause\n\nExplained.\n\n### The second cause")
+    assert "### [client] Stop retrying\n\nGive up." in row["fixes"]
+
+
+def test_writes_are_refused_with_a_json_405_naming_the_allowed_methods(client, small_site):
+    for method in (client.post, client.put, client.delete, client.patch):
+        response = method("/api/v1/codes/404")
+        assert response.status_code == 405
+        assert response["Allow"] == "GET, HEAD, OPTIONS"
+        assert response.json() == {
+            "error": f"{response.request['REQUEST_METHOD']} is not allowed: this API is read-only.",
+            "status": 405,
+        }
+    assert client.head("/api/v1/codes/404").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/codes", "/api/v1/codes/404", "/api/v1/export", "/api/v1/export.csv"])
+def test_every_get_carries_validators_and_a_matching_request_gets_a_304(client, small_site, path):
+    response = client.get(path)
+    assert response["Cache-Control"] == "public, max-age=300"
+    assert response["ETag"] and response["Last-Modified"]
+    assert client.get(path, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    assert client.get(path, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code == 304
+
+
+def test_api_urls_answer_json_whatever_accept_says_so_they_do_not_vary_on_it(client, small_site):
+    response = client.get("/api/v1/codes/404", HTTP_ACCEPT="text/html")
+    assert response["Content-Type"] == "application/json"
+    assert "accept" not in [h.strip().lower() for h in response.get("Vary", "").split(",")]
+
+
+def test_an_admin_edit_changes_the_etag_and_the_answer_at_once(client, small_site):
+    before = client.get("/api/v1/codes/404")
+    code = StatusCode.objects.get(number=404)
+    code.name = "Not Found Anywhere"
+    code.save()
+    after = client.get("/api/v1/codes/404", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert after["ETag"] != before["ETag"]
+    assert after.json()["name"] == "Not Found Anywhere"
+
+
+def test_any_origin_may_read_and_preflights_are_answered(client, small_site):
+    response = client.get("/api/v1/codes/521", HTTP_ORIGIN="https://dashboard.example")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in response["Access-Control-Expose-Headers"]
+    assert client.get("/api/v1/codes/999")["Access-Control-Allow-Origin"] == "*"  # errors are readable too
+    preflight = client.options(
+        "/api/v1/codes/521",
+        HTTP_ORIGIN="https://dashboard.example",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match",
+    )
+    assert preflight.status_code == 204
+    assert preflight["Access-Control-Allow-Origin"] == "*"
+    assert preflight["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+    assert "If-None-Match" in preflight["Access-Control-Allow-Headers"]
+    assert int(preflight["Access-Control-Max-Age"]) >= 3600
+
+
+def test_the_index_points_to_the_docs_and_every_endpoint(client, small_site):
+    data = get_json(client, "/api/v1/")
+    assert data["openapi"] == "/api/v1/openapi.json"
+    assert "/api/v1/codes/{code}" in data["endpoints"]
+
+
+def test_the_api_page_shows_curl_lines_a_real_sample_and_the_csv_columns(client, small_site):
+    response = client.get("/api/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "curl http://testserver/api/v1/codes/404" in html
+    assert "&quot;name&quot;: &quot;Not Found&quot;" in html  # a sample built from the real data
+    assert "<code>reference_section</code>" in html
+    assert client.get("/api")["Location"] == "/api/"
