@@ -1,5 +1,7 @@
-/* statuscodes: the theme toggle and copy buttons. Loaded with `defer` from <head>: it runs once
-   the document is parsed, before DOMContentLoaded, and the pages work without it. */
+/* statuscodes: the theme toggle and copy buttons; the pages work without it.
+   Loaded from <head> with `defer` (it never blocks the parser) and `blocking="render"`: chromium
+   holds the first paint until it has run, so a stored theme never flashes the other one first.
+   It arrives beside the stylesheet, which holds the first paint anyway. */
 (function () {
   "use strict";
 

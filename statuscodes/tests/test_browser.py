@@ -1,0 +1,279 @@
+"""The site in a real browser: Debian's chromium driven by Playwright against the live server.
+
+Skipped, with the reason printed, when /usr/bin/chromium is absent; `.ci/run` installs it.
+"""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from statuscodes.tests.conftest import VENDORS, code_file
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason=f"chromium not found at {CHROMIUM}: apt-get install chromium to run the browser tests",
+    ),
+]
+
+# Reported by the page itself, so CSP violations show up even if chromium stops logging them.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline code"}`);
+});
+"""
+
+EXAMPLE = """
+## Example
+
+```http
+GET /status HTTP/1.1
+Host: api.example
+
+HTTP/1.1 {code} {name}
+Retry-After: 30
+```
+"""
+
+FIX_WITH_CODE = """
+## Fixes
+
+### [owner] Restart the origin
+
+Run this on the server:
+
+```sh
+sudo systemctl restart nginx
+```
+"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an asyncio loop running in this thread, and Django refuses
+    # ORM calls whenever a loop is running (to protect async views). Nothing here is async:
+    # the loop only carries messages to chromium, so the guard is lifted while it is open.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        # launch() gives every run a fresh, throwaway user-data dir; nothing is downloaded.
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(write_tree, transactional_db):
+    """The small site, plus a code with an example and a fix with a code block to copy."""
+    root = write_tree(
+        {
+            "codes/200-iana.md": code_file(200, name="OK", cacheable="true"),
+            "codes/404-iana.md": code_file(404, name="Not Found", cacheable="true", related="[410, 521]"),
+            "codes/410-iana.md": code_file(410, name="Gone", cacheable="true", related="[404]"),
+            "codes/499-nginx.md": code_file(499, "nginx", name="Client Closed Request", related="[499/esri]"),
+            "codes/499-esri.md": code_file(499, "esri", name="Token Required", related="[499/nginx]"),
+            "codes/503-iana.md": code_file(
+                503,
+                name="Service Unavailable",
+                extra=FIX_WITH_CODE + EXAMPLE.format(code=503, name="Service Unavailable"),
+            ),
+            "codes/521-cloudflare.md": code_file(
+                521, "cloudflare", name="Web Server Is Down", retry="backoff", related="[404]"
+            ),
+        },
+        extra_sources=VENDORS,
+    )
+    call_command("load_content", path=root, stdout=io.StringIO())
+    return root
+
+
+@pytest.fixture
+def collected_static(settings):
+    """Let the live server find the hashed files the pages link to.
+
+    Its static handler looks names up with the finders, which only know the unhashed sources;
+    the pages (production settings) link `css/site.<hash>.css` from the collected manifest.
+    """
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    assert manifest.exists(), "run `manage.py collectstatic` first (`make test` does)"
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, settings.STATIC_ROOT]
+
+
+@pytest.fixture
+def open_page(browser, live_server, site, collected_static):
+    """open_page(path, **context options) -> a page, with its console errors in page.errors."""
+    contexts = []
+
+    def open_page(path: str = "/", **options):
+        options = {"viewport": {"width": 1280, "height": 900}, "color_scheme": "light", **options}
+        context = browser.new_context(base_url=live_server.url, **options)
+        context.set_default_timeout(5000)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("console", lambda message: is_error(page, message) and page.errors.append(message.text))
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.goto(path)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def is_error(page, message) -> bool:
+    """A console error, except chromium's note that the document itself is a 404 page."""
+    own_status = message.text.startswith("Failed to load resource") and message.location["url"] == page.url
+    return message.type == "error" and not own_status
+
+
+def background(page) -> str:
+    return page.evaluate("getComputedStyle(document.body).backgroundColor")
+
+
+LIGHT, DARK = "rgb(255, 255, 255)", "rgb(21, 23, 26)"
+
+
+def test_pages_load_without_console_errors_or_csp_violations(open_page):
+    page = open_page("/")
+    for path in ["/", "/521", "/503", "/499", "/5xx", "/4xx", "/999"]:
+        page.goto(path)
+        page.wait_for_load_state("load")
+    assert page.errors == []
+
+
+def test_the_theme_follows_the_system_setting_when_nothing_was_chosen(open_page):
+    assert background(open_page("/521", color_scheme="light")) == LIGHT
+    assert background(open_page("/521", color_scheme="dark")) == DARK
+
+
+def test_the_theme_toggle_switches_to_dark_and_the_choice_survives_a_reload(open_page):
+    page = open_page("/521")
+    toggle = page.get_by_role("button", name="Dark theme")
+    assert toggle.get_attribute("aria-pressed") == "false"
+    toggle.click()
+    assert background(page) == DARK
+    assert toggle.get_attribute("aria-pressed") == "true"
+    page.reload()
+    assert background(page) == DARK
+    page.goto("/5xx")
+    assert background(page) == DARK
+    page.get_by_role("button", name="Dark theme").click()
+    page.reload()
+    assert background(page) == LIGHT
+    assert page.evaluate("localStorage.getItem('theme')") is None, "back to following the system"
+
+
+def test_the_theme_toggle_can_choose_light_against_a_dark_system(open_page):
+    page = open_page("/", color_scheme="dark")
+    toggle = page.get_by_role("button", name="Dark theme")
+    assert toggle.get_attribute("aria-pressed") == "true"
+    toggle.press("Enter")
+    page.reload()
+    assert background(page) == LIGHT
+    assert page.get_by_role("button", name="Dark theme").get_attribute("aria-pressed") == "false"
+
+
+def test_a_stored_theme_is_applied_before_the_first_paint(open_page):
+    page = open_page("/521")
+    page.evaluate("localStorage.setItem('theme', 'dark')")
+    page.add_init_script(
+        """
+        new MutationObserver(() => {
+          if (!window.themedAt && document.documentElement.dataset.theme) window.themedAt = performance.now();
+        }).observe(document, {attributes: true, subtree: true});
+        """
+    )
+    for _ in range(5):  # a race, if there were one, would show up in some loads, not all
+        page.reload()
+        page.wait_for_function("() => performance.getEntriesByName('first-paint').length > 0")
+        first_paint = page.evaluate("performance.getEntriesByName('first-paint')[0].startTime")
+        themed_at = page.evaluate("window.themedAt")
+        assert themed_at is not None and themed_at < first_paint, f"dark at {themed_at} ms, painted at {first_paint} ms"
+
+
+def test_copy_buttons_put_the_example_and_fix_commands_on_the_clipboard(open_page):
+    page = open_page("/503", permissions=["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy example").click()
+    assert page.evaluate("navigator.clipboard.readText()") == (
+        "GET /status HTTP/1.1\nHost: api.example\n\nHTTP/1.1 503 Service Unavailable\nRetry-After: 30"
+    )
+    assert page.get_by_role("status").inner_text() == "Copied to the clipboard"
+    page.get_by_role("button", name="Copy code").first.click()
+    assert page.evaluate("navigator.clipboard.readText()") == "sudo systemctl restart nginx"
+
+
+def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(open_page):
+    page = open_page("/521")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    assert skip.evaluate("link => link === document.activeElement")
+    assert skip.is_visible() and skip.bounding_box()["y"] >= 0
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+def test_keyboard_focus_is_visible(open_page):
+    page = open_page("/")
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline == "solid", page.evaluate("document.activeElement.outerHTML")
+
+
+def test_a_visitor_can_walk_from_home_to_a_code_and_back_by_the_breadcrumbs(open_page):
+    page = open_page("/")
+    page.get_by_role("link", name="5xx Server Error").first.click()
+    assert page.url.endswith("/5xx")
+    page.get_by_role("link", name="521 Web Server Is Down").click()
+    assert page.url.endswith("/521")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("521 Web Server Is Down")
+    breadcrumbs = page.get_by_role("navigation", name="Breadcrumb")
+    breadcrumbs.get_by_role("link", name="5xx Server Error").click()
+    assert page.url.endswith("/5xx")
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Status codes").click()
+    assert page.url == page.url.split("/5xx")[0].rstrip("/") + "/"
+
+
+@pytest.mark.parametrize("path", ["/", "/521", "/503", "/5xx", "/999"])
+def test_pages_fit_a_320_pixel_wide_screen_without_sideways_scrolling(open_page, path):
+    page = open_page(path, viewport={"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_the_favicon_and_the_structured_data_reach_the_browser(open_page):
+    page = open_page("/521")
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert page.request.get(icon).status == 200
+    data = page.locator("script[type='application/ld+json']").inner_text()
+    assert '"headline":"521 Web Server Is Down"' in data
+    assert page.errors == []
+
+
+def test_the_print_stylesheet_hides_the_controls(open_page):
+    page = open_page("/503")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.get_by_role("button", name="Copy example").is_visible()
+    assert background(page) == LIGHT
+
+
+def test_printing_from_the_dark_theme_prints_black_on_white(open_page):
+    page = open_page("/503", color_scheme="dark")
+    page.emulate_media(media="print")
+    assert background(page) == LIGHT
+    assert page.evaluate("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
+
