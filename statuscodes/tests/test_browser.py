@@ -7,7 +7,6 @@ import io
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from statuscodes.tests.conftest import VENDORS, code_file
@@ -276,4 +275,3 @@ def test_printing_from_the_dark_theme_prints_black_on_white(open_page):
     page.emulate_media(media="print")
     assert background(page) == LIGHT
     assert page.evaluate("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
-
