@@ -1,11 +1,11 @@
-"""Editing in Django admin: every field, causes and fixes inline, lists as comma-separated text."""
+"""Editing in Django admin: every field, causes and fixes inline, comparisons, lists as comma-separated text."""
 
 from django import forms
 from django.contrib import admin
 from django.db import models
 
-from statuscodes.content import RELATED_REF
-from statuscodes.models import Cause, Fix, Source, StatusClass, StatusCode
+from statuscodes.content import RELATED_REF, comparison_codes, comparison_order_problem
+from statuscodes.models import Cause, Comparison, Fix, Source, StatusClass, StatusCode, comparison_slug
 
 
 class CommaSeparatedField(forms.CharField):
@@ -109,3 +109,38 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["slug", "name"]
     fields = ["slug", "name", "kind", "url", "rank", "description"]
+
+
+class ComparisonForm(forms.ModelForm):
+    codes = CommaSeparatedField(help_text="Two to four codes, lowest number first: 401, 403 or 499, 499/esri.")
+
+    class Meta:
+        model = Comparison
+        fields = "__all__"  # noqa: DJ007 - the admin's fields choose and order them
+
+    def clean_codes(self):
+        """The same rules as content/comparisons/: the codes exist, in their one canonical order."""
+        refs = [int(ref) if ref.isdigit() else ref for ref in self.cleaned_data["codes"]]
+        try:
+            refs = comparison_codes(refs)
+        except ValueError as exc:
+            raise forms.ValidationError(f"The list {exc}.") from None
+        meanings: dict[int, list[str]] = {}
+        numbers = {int(str(ref).partition("/")[0]) for ref in refs}
+        for code in StatusCode.objects.filter(number__in=numbers).order_by("number", "source__rank", "source__slug"):
+            meanings.setdefault(code.number, []).append(code.source.slug)
+        problem = comparison_order_problem(refs, meanings)
+        if problem:
+            raise forms.ValidationError(problem[0].upper() + problem[1:] + ".")
+        if Comparison.objects.filter(slug=comparison_slug(refs)).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("These codes already have a comparison.")
+        return refs
+
+
+@admin.register(Comparison)
+class ComparisonAdmin(admin.ModelAdmin):
+    form = ComparisonForm
+    list_display = ["slug", "title", "reviewed", "updated_at"]
+    search_fields = ["slug", "title", "summary"]
+    readonly_fields = ["slug"]
+    fields = ["slug", "codes", "title", "summary", "key_difference", "guidance_heading", "guidance", "reviewed"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
-from statuscodes.models import Cause, Fix, Source, StatusClass, StatusCode
+from statuscodes.models import Cause, Comparison, Fix, Source, StatusClass, StatusCode, comparison_slug
 
 # ---------------------------------------------------------------------------------------------
 # Errors
@@ -521,7 +521,96 @@ class CodeKind:
         return obj
 
 
-KINDS = [SourceKind(), ClassKind(), CodeKind()]
+def comparison_codes(value) -> list:
+    refs = related_list(value)
+    if not 2 <= len(refs) <= 4:
+        raise ValueError("must list 2 to 4 codes, e.g. [401, 403]")
+    if len({str(ref) for ref in refs}) != len(refs):
+        raise ValueError("lists the same code twice")
+    numbers = [int(str(ref).partition("/")[0]) for ref in refs]
+    if numbers != sorted(numbers):
+        ordered = sorted(refs, key=lambda ref: int(str(ref).partition("/")[0]))
+        raise ValueError(f"must put the lowest number first: [{', '.join(map(str, ordered))}]")
+    return refs
+
+
+class ComparisonKind:
+    folder, model = "comparisons", Comparison
+    schema = {
+        "codes": comparison_codes,
+        "title": short_text(200),
+        "summary": text_field,
+        "reviewed": date_field,
+    }
+    guidance_headings = [Comparison.WHEN_TO_USE, Comparison.TELL_APART]
+
+    def parse(self, doc: Document, errors: list) -> dict:
+        data = check_fields(doc, self.schema, errors)
+        data.update(key_difference="", guidance_heading="", guidance="")
+        try:
+            sections = split_headings(doc.body, doc.body_line, "## ", doc.path)
+        except ContentError as exc:
+            errors.append(exc)
+            return data
+        expected = ["Key difference", " or ".join(self.guidance_headings)]
+        headings = [section.heading for section in sections]
+        if len(sections) != 2 or headings[0] != "Key difference" or headings[1] not in self.guidance_headings:
+            line = next((s.line for s, want in zip(sections, expected, strict=False) if s.heading not in want), None)
+            errors.append(
+                doc.error(
+                    f"the sections must be '## {expected[0]}' then '## {expected[1]}' (found: "
+                    f"{', '.join(repr(h) for h in headings) or 'none'})",
+                    line=line or doc.body_line,
+                )
+            )
+            return data
+        for section in sections:
+            if not section.text.strip():
+                errors.append(doc.error(f"section '## {section.heading}' is empty", line=section.line))
+        data["key_difference"] = sections[0].text.strip("\n")
+        data["guidance_heading"] = sections[1].heading
+        data["guidance"] = sections[1].text.strip("\n")
+        return data
+
+    def key(self, data: dict) -> str:
+        return comparison_slug(data["codes"])
+
+    def filename(self, data: dict) -> str:
+        return f"{self.key(data)}.md"
+
+    def serialize(self, data: dict) -> str:
+        return "\n".join(
+            [
+                front_matter([(k, data[k]) for k in self.schema]),
+                f"## Key difference\n\n{data['key_difference']}\n",
+                f"## {data['guidance_heading']}\n\n{data['guidance']}\n",
+            ]
+        )
+
+    def existing(self) -> dict:
+        return {obj.slug: obj for obj in Comparison.objects.all()}
+
+    def data_of(self, obj: Comparison) -> dict:
+        return {
+            "codes": list(obj.codes),
+            "title": obj.title,
+            "summary": obj.summary,
+            "reviewed": obj.reviewed,
+            "key_difference": obj.key_difference.strip("\n"),
+            "guidance_heading": obj.guidance_heading,
+            "guidance": obj.guidance.strip("\n"),
+        }
+
+    def store(self, obj: Comparison | None, data: dict, digest: str) -> Comparison:
+        obj = obj or Comparison()
+        for name in ("codes", "title", "summary", "reviewed", "key_difference", "guidance_heading", "guidance"):
+            setattr(obj, name, data[name])
+        obj.loaded_hash = digest
+        obj.save()
+        return obj
+
+
+KINDS = [SourceKind(), ClassKind(), CodeKind(), ComparisonKind()]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -548,6 +637,7 @@ def read_tree(root: Path) -> Tree:
         for path in sorted((tree.root / kind.folder).glob("*.md")):
             read_file(tree, kind, path)
     check_references(tree)
+    check_comparisons(tree)
     return tree
 
 
@@ -601,6 +691,44 @@ def check_references(tree: Tree) -> None:
                 tree.errors.append(doc.error(f"related code {ref} does not exist", "related"))
             elif target == (number, slug):
                 tree.errors.append(doc.error(f"a code cannot be related to itself ({ref})", "related"))
+
+
+def meanings_by_number(tree: Tree) -> dict[int, list[str]]:
+    """Each number's sources in the tree, the primary meaning (lowest source rank) first."""
+    rank = {slug: data["rank"] for slug, data in tree.records.get("sources", {}).items()}
+    meanings: dict[int, list[str]] = {}
+    for number, slug in sorted(tree.records.get("codes", {}), key=lambda k: (k[0], rank.get(k[1], 10**6), k[1])):
+        meanings.setdefault(number, []).append(slug)
+    return meanings
+
+
+def comparison_order_problem(refs: list, meanings: dict[int, list[str]]) -> str:
+    """What is wrong with a comparison's codes, given each number's sources primary first; '' if nothing.
+
+    A bare number names the primary meaning and any other is written 499/esri, after the bare
+    number and in source rank order, so that a set of meanings has exactly one spelling (its URL).
+    """
+    positions = []
+    for ref in refs:
+        number, _, source = str(ref).partition("/")
+        slugs = meanings.get(int(number), [])
+        if not slugs or (source and source not in slugs):
+            return f"code {ref} does not exist"
+        if source == slugs[0]:
+            return f"{ref} is the primary meaning of {number}: write it as {number}"
+        positions.append((int(number), slugs.index(source) if source else 0))
+    if positions != sorted(positions):
+        ordered = [ref for _, ref in sorted(zip(positions, map(str, refs), strict=True))]
+        return f"list one number's meanings primary first, then by source rank: [{', '.join(ordered)}]"
+    return ""
+
+
+def check_comparisons(tree: Tree) -> None:
+    meanings = meanings_by_number(tree)
+    for data in tree.records.get("comparisons", {}).values():
+        problem = comparison_order_problem(data["codes"], meanings)
+        if problem:
+            tree.errors.append(data["_doc"].error(problem, "codes"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -759,4 +887,23 @@ def editorial_problems(tree: Tree) -> list[ContentError]:
             )
         if number in (429, 503):
             need(data["retry"] == "retry-after", f"{number} is retried after Retry-After", "retry")
+    return problems + comparison_problems(tree)
+
+
+MIN_COMPARISON_WORDS = 150
+
+
+def comparison_problems(tree: Tree) -> list[ContentError]:
+    """A curated comparison earns its place above the generated one: substantive, and titled by its codes."""
+    problems = []
+    for data in tree.records.get("comparisons", {}).values():
+        doc = data["_doc"]
+        words = len(f"{data['key_difference']} {data['guidance']}".split())
+        if words < MIN_COMPARISON_WORDS:
+            message = f"the notes have {words} words; they need {MIN_COMPARISON_WORDS}"
+            problems.append(doc.error(message, line=doc.body_line))
+        for ref in data["codes"]:
+            number = str(ref).partition("/")[0]
+            if number not in data["title"]:
+                problems.append(doc.error(f"the title must name {number}", "title"))
     return problems

@@ -1,9 +1,11 @@
-"""The data model: sources, classes, and each meaning of a status code with its causes and fixes."""
+"""The data model: sources, classes, each meaning of a status code with its causes and fixes, comparisons."""
 
 from django.db import models
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from statuscodes import markup
 
@@ -369,3 +371,81 @@ class Fix(CodeItem):
 
     def to_dict(self) -> dict:
         return {**super().to_dict(), "audience": self.audience or None}
+
+
+def comparison_slug(refs: list) -> str:
+    """[499, "499/esri"] -> "499-vs-499-esri": a comparison's address and file name."""
+    return "-vs-".join(str(ref).replace("/", "-") for ref in refs)
+
+
+class ComparisonQuerySet(models.QuerySet):
+    def mentioning(self, number: int) -> list["Comparison"]:
+        """The curated comparisons that include any meaning of a number.
+
+        There are a few dozen, so they are filtered in Python: JSON containment lookups are not
+        available on SQLite.
+        """
+        return [comparison for comparison in self if number in comparison.numbers]
+
+
+class Comparison(ContentModel):
+    """Curated notes on two to four codes people confuse, shown above the generated comparison."""
+
+    WHEN_TO_USE = "When to use which"
+    TELL_APART = "How to tell them apart"
+    GUIDANCE_CHOICES = [(WHEN_TO_USE, WHEN_TO_USE), (TELL_APART, TELL_APART)]
+
+    slug = models.CharField(max_length=200, unique=True, editable=False)
+    codes = models.JSONField(help_text='Two to four codes, lowest number first: "401, 403" or "499, 499/esri".')
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=300)
+    key_difference = models.TextField()
+    key_difference_html = models.TextField(blank=True, editable=False)
+    guidance_heading = models.CharField(max_length=30, choices=GUIDANCE_CHOICES, default=WHEN_TO_USE)
+    guidance = models.TextField()
+    guidance_html = models.TextField(blank=True, editable=False)
+    reviewed = models.DateField("last reviewed")
+
+    objects = ComparisonQuerySet.as_manager()
+    markdown_fields = ("key_difference", "guidance")
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.slug = comparison_slug(self.codes)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("comparison_detail", args=[self.slug])
+
+    @property
+    def numbers(self) -> list[int]:
+        return [int(str(ref).partition("/")[0]) for ref in self.codes]
+
+    @property
+    def markdown(self) -> str:
+        """The notes as the file writes them: the two sections under their headings."""
+        key, guidance = self.key_difference.strip(), self.guidance.strip()
+        return f"## Key difference\n\n{key}\n\n## {self.guidance_heading}\n\n{guidance}"
+
+    @property
+    def html(self) -> str:
+        return format_html(
+            "<h2>Key difference</h2>\n{}\n<h2>{}</h2>\n{}",
+            mark_safe(self.key_difference_html),  # noqa: S308 - sanitised by markup.render on save
+            self.guidance_heading,
+            mark_safe(self.guidance_html),  # noqa: S308 - sanitised by markup.render on save
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "title": self.title,
+            "summary": self.summary,
+            "markdown": self.markdown,
+            "html": str(self.html),
+            "reviewed": self.reviewed.isoformat(),
+        }

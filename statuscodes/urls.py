@@ -1,4 +1,4 @@
-"""URL map: pages by number and class, the admin, the health check, the JSON API."""
+"""URL map: pages by number and class, comparisons, the admin, the health check, sitemap, the JSON API."""
 
 from django.contrib import admin
 from django.urls import path, re_path
@@ -11,6 +11,10 @@ urlpatterns = [
     re_path(r"^(?P<slug>[1-5]xx)$", views.class_detail, name="class_detail"),
     re_path(r"^(?P<page>[1-5][0-9x]{2})/$", views.drop_trailing_slash),
     path("healthz", views.healthz, name="healthz"),
+    path("compare", views.comparison_list, name="comparison_list"),
+    path("compare/<str:slug>", views.comparison_detail, name="comparison_detail"),
+    path("sitemap.xml", views.sitemap_xml, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
     # The JSON API; anything unknown under api/ answers a JSON 404, not the HTML page.
     path("api/", api.docs, name="api_docs"),

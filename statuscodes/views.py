@@ -3,17 +3,21 @@
 import re
 
 from django.conf import settings
+from django.contrib.sitemaps.views import sitemap
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from statuscodes import api, plaintext
 from statuscodes.caching import cached_page
-from statuscodes.models import StatusClass, StatusCode
+from statuscodes.compare import Redirect, build_comparison, slug_from_choices
+from statuscodes.models import Comparison, StatusClass, StatusCode
 from statuscodes.negotiation import JSON, TEXT, negotiated, representation, text_response
+from statuscodes.sitemaps import SITEMAPS
 
 POPULAR = [404, 500, 502, 503, 301, 429]
 
@@ -70,8 +74,59 @@ def code_detail(request, number: str):
         "others": others,
         "status_class": StatusClass.objects.filter(digit=primary.digit).first(),
         "related": primary.related_codes(),
+        "comparisons": Comparison.objects.mentioning(primary.number),
     }
     return render(request, "statuscodes/code_detail.html", context)
+
+
+@require_safe
+@cached_page()
+def comparison_detail(request, slug: str):
+    try:
+        comparison = build_comparison(slug)
+    except Redirect as canonical:
+        return HttpResponsePermanentRedirect(canonical.url)
+    return render(request, "statuscodes/comparison_detail.html", {"comparison": comparison})
+
+
+@require_safe
+def comparison_list(request):
+    """/compare lists the curated comparisons; with ?a=401&b=403 (the compare form) it redirects."""
+    if not any(name in request.GET for name in ("a", "b", "c", "d")):
+        return curated_comparisons(request)
+    chosen = [request.GET.get(name, "")[:50] for name in ("a", "b", "c", "d")]
+    if sum(1 for value in chosen if value.strip()) < 2:
+        return comparison_list_page(request, chosen, "Choose two codes to compare.", status=400)
+    try:
+        build_comparison(slug_from_choices(chosen))
+    except Redirect as canonical:
+        return HttpResponseRedirect(canonical.url)
+    except Http404 as problem:
+        return comparison_list_page(request, chosen, str(problem), status=404)
+    return HttpResponseRedirect(reverse("comparison_detail", args=[slug_from_choices(chosen)]))
+
+
+@cached_page()
+def curated_comparisons(request):
+    return comparison_list_page(request, ["", ""])
+
+
+def comparison_list_page(request, chosen: list[str], error: str = "", status: int = 200):
+    context = {"comparisons": Comparison.objects.all(), "chosen": chosen, "error": error}
+    return render(request, "statuscodes/comparison_list.html", context, status=status)
+
+
+@require_safe
+@cached_page(variant=lambda request: "xml")
+def sitemap_xml(request):
+    return sitemap(request, sitemaps=SITEMAPS).render()
+
+
+@require_safe
+def robots_txt(request):
+    base = settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {base}{reverse('sitemap')}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def drop_trailing_slash(request, page: str):

@@ -114,13 +114,44 @@ def code_file(code: int, source: str = "iana", **fields) -> str:
     return CODE.format(**values)
 
 
+COMPARISON = """---
+codes: {codes}
+title: {title}
+summary: {summary}
+reviewed: 2026-11-21
+---
+
+## Key difference
+
+{key_difference}
+
+## {guidance_heading}
+
+{guidance}
+"""
+
+
+def comparison_file(*codes, **fields) -> str:
+    """A curated comparison of codes such as 404, 410 or "499/esri", for comparisons/<a>-vs-<b>.md."""
+    values = {
+        "codes": f"[{', '.join(map(str, codes))}]",
+        "title": " vs ".join(map(str, codes)),
+        "summary": "How they differ, in one line.",
+        "key_difference": "The curated key difference.",
+        "guidance_heading": "When to use which",
+        "guidance": "The curated advice on which to send.",
+    }
+    values.update(fields)
+    return COMPARISON.format(**values)
+
+
 @pytest.fixture
 def write_tree(tmp_path):
     """Write a content tree: write_tree({"codes/404-iana.md": text, ...}) -> its root."""
 
     def write(codes: dict[str, str] | None = None, extra_sources=()) -> Path:
         root = tmp_path / "content"
-        for kind in ("sources", "classes", "codes"):
+        for kind in ("sources", "classes", "codes", "comparisons"):
             (root / kind).mkdir(parents=True, exist_ok=True)
         sources = [("iana", "IANA", "standard", 0)] + list(extra_sources)
         for slug, name, kind, rank in sources:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from statuscodes.models import Revision, StatusCode
-from statuscodes.tests.conftest import VENDORS, code_file
+from statuscodes.tests.conftest import VENDORS, code_file, comparison_file
 
 
 def load(root, **options) -> str:
@@ -116,8 +116,11 @@ def test_an_edit_that_was_exported_is_then_loaded_as_unchanged(small_site):
 
 @pytest.mark.django_db
 def test_export_reproduces_the_loaded_files_byte_for_byte(small_site, tmp_path):
+    (small_site / "comparisons/404-vs-410.md").write_text(comparison_file(404, 410))
+    (small_site / "comparisons/499-vs-499-esri.md").write_text(comparison_file(499, "499/esri"))
+    load(small_site)
     call_command("export_content", path=tmp_path / "out", stdout=io.StringIO())
-    for kind in ("sources", "classes", "codes"):
+    for kind in ("sources", "classes", "codes", "comparisons"):
         for original in (small_site / kind).glob("*.md"):
             assert (tmp_path / "out" / kind / original.name).read_text() == original.read_text()
         assert len(list((tmp_path / "out" / kind).glob("*.md"))) == len(list((small_site / kind).glob("*.md")))
@@ -129,7 +132,7 @@ def test_the_real_content_folder_round_trips_byte_for_byte(tmp_path):
     source = Path(settings.CONTENT_DIR)
     load(source)
     call_command("export_content", path=tmp_path, stdout=io.StringIO())
-    for kind in ("sources", "classes", "codes"):
+    for kind in ("sources", "classes", "codes", "comparisons"):
         originals = sorted(p.name for p in (source / kind).glob("*.md"))
         assert sorted(p.name for p in (tmp_path / kind).glob("*.md")) == originals
         for name in originals:

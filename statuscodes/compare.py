@@ -1,0 +1,727 @@
+"""What differs between two to four codes: the data behind /compare/... pages and the compare API.
+
+A comparison is addressed by a slug: two to four codes joined by `-vs-`, lowest number first,
+e.g. `401-vs-403` or `500-vs-502-vs-503-vs-504`. A plain number means the number's primary
+meaning (its lowest-ranked source); another meaning is named with its source, `499-esri`, so
+`/compare/499-vs-499-esri` sets nginx's 499 beside Esri's. Every set of meanings has exactly one
+canonical slug: build_comparison raises Redirect for any other spelling of it (`521-vs-100`,
+`499-nginx-vs-499-esri`, `404-vs-404`) and Http404 for anything that names no such set.
+
+Everything here is computed on request from the stored meanings (pages are cached by
+`cached_page`); nothing is stored per pair except the curated notes in content/comparisons/.
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.http import Http404
+from django.urls import reverse
+
+from statuscodes import markup
+from statuscodes.models import Comparison as CuratedComparison
+from statuscodes.models import Fix, StatusClass, StatusCode
+
+MIN_CODES, MAX_CODES = 2, 4
+MAX_SLUG_LENGTH = 200  # four long tokens fit easily; anything longer is not worth parsing
+SEPARATOR = "-vs-"
+TOKEN = re.compile(r"(?P<number>[1-5][0-9]{2})(?:-(?P<source>[a-z0-9]+(?:-[a-z0-9]+)*))?")
+
+
+class Redirect(Exception):
+    """The slug names a comparison by another spelling; send the reader to the canonical one.
+
+    `target` is the canonical slug (`100-vs-521`), or the number as a string when every token
+    named the same meaning (`404-vs-404` -> `"404"`); `url` is the page to redirect to.
+    """
+
+    def __init__(self, target: str, url: str):
+        super().__init__(target)
+        self.target, self.url = target, url
+
+
+def build_comparison(slug: str) -> "Comparison":
+    """The comparison a slug names; Http404 for anything bad, Redirect for a non-canonical slug."""
+    meanings = resolve(slug)
+    if len(meanings) == 1:
+        only = meanings[0]
+        raise Redirect(str(only.number), only.get_absolute_url())
+    canonical = SEPARATOR.join(token_for(meaning) for meaning in meanings)
+    if canonical != slug:
+        raise Redirect(canonical, reverse("comparison_detail", args=[canonical]))
+    classes = {c.digit: c for c in StatusClass.objects.filter(digit__in={m.digit for m in meanings})}
+    curated = CuratedComparison.objects.filter(slug=canonical).first()
+    return Comparison(meanings, classes, curated)
+
+
+def slug_from_choices(values: list[str]) -> str:
+    """What a person typed in the compare form ("499/esri", " 404 ") as a slug to resolve."""
+    tokens = [re.sub(r"[\s/]+", "-", value.strip().lower()) for value in values if value.strip()]
+    return SEPARATOR.join(tokens)
+
+
+def resolve(slug: str) -> list[StatusCode]:
+    """The distinct meanings a slug names, sorted as the canonical slug lists them."""
+    if len(slug) > MAX_SLUG_LENGTH:
+        raise Http404("That comparison address is too long.")
+    tokens = slug.split(SEPARATOR)
+    if not MIN_CODES <= len(tokens) <= MAX_CODES:
+        raise Http404(f"A comparison sets {MIN_CODES} to {MAX_CODES} codes side by side.")
+    for token in tokens:
+        if token.isdigit() and not TOKEN.fullmatch(token):
+            raise Http404(f"There is no status code {token[:12]}: codes run from 100 to 599.")
+    matches = [TOKEN.fullmatch(token) for token in tokens]
+    if not all(matches):
+        raise Http404("A comparison names codes such as 404 or 499-esri.")
+    by_number: dict[int, list[StatusCode]] = {}
+    query = (
+        StatusCode.objects.filter(number__in={int(m["number"]) for m in matches})
+        .select_related("source")
+        .prefetch_related("fixes")
+        .order_by("number", "source__rank", "source__slug")
+    )
+    for meaning in query:
+        by_number.setdefault(meaning.number, []).append(meaning)
+    found: dict[int, StatusCode] = {}
+    for match in matches:
+        options = by_number.get(int(match["number"]), [])
+        meaning = next((m for m in options if match["source"] in (None, m.source.slug)), None)
+        if meaning is None:
+            raise Http404(f"There is no status code {match[0]}.")
+        meaning.primary_rank = options[0].source.rank  # lets is_primary answer without a query
+        found[meaning.pk] = meaning
+    return sorted(found.values(), key=lambda m: (m.number, m.source.rank, m.source.slug))
+
+
+def token_for(meaning: StatusCode) -> str:
+    return str(meaning.number) if meaning.is_primary else f"{meaning.number}-{meaning.source.slug}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Words: the small pieces every generated sentence is made of
+
+
+def join(words: list[str], conjunction: str = "and") -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def verb(group: list, singular: str, plural: str) -> str:
+    return singular if len(group) == 1 else plural
+
+
+def capitalised(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
+
+
+def grouped(meanings: list[StatusCode], key) -> list[tuple[object, list[StatusCode]]]:
+    """Meanings grouped by a value, groups in order of first appearance."""
+    groups: dict[object, list[StatusCode]] = {}
+    for meaning in meanings:
+        groups.setdefault(key(meaning), []).append(meaning)
+    return list(groups.items())
+
+
+def first_point(text: str, limit: int = 280) -> str:
+    """The first list item or paragraph of a markdown section, as plain text of a readable length."""
+    block = re.split(r"\n\s*\n|\n(?=\s*(?:[-*+]|\d+\.)\s)", text.strip(), maxsplit=1)[0]
+    plain = markup.plain(block)
+    if len(plain) <= limit:
+        return plain
+    sentences = re.split(r"(?<=[.!?])\s+", plain)
+    kept = sentences[0]
+    for sentence in sentences[1:]:
+        if len(kept) + 1 + len(sentence) > limit:
+            break
+        kept += " " + sentence
+    return kept if len(kept) <= limit else plain[:limit].rsplit(" ", 1)[0] + "…"
+
+
+CLASS_WORDS = {1: "interim response", 2: "success response", 3: "redirection", 4: "client error", 5: "server error"}
+SENT_BY_PHRASES = {
+    "origin": "sent by the origin server",
+    "proxy": "sent by a proxy or gateway",
+    "cdn": "sent by a CDN edge",
+    "load-balancer": "sent by a load balancer",
+    "any": "",
+    "logs-only": "never sent: it only appears in logs",
+}
+
+SENT_BY_NOUNS = {
+    "origin": "the origin server",
+    "proxy": "a proxy or gateway",
+    "cdn": "the CDN's edge",
+    "load-balancer": "the load balancer",
+    "any": "whichever server handled the request",
+    "logs-only": "no one, since it is only logged",
+}
+
+
+def article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
+
+
+def source_phrase(meaning: StatusCode) -> str:
+    """Who the number belongs to, as it reads after the code: 'used only by Cloudflare'."""
+    if meaning.official:
+        return ""
+    if meaning.source.slug == "informal":  # no owner to name
+        return "by informal convention"
+    return f"used only by {meaning.source.name}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The side-by-side table
+
+
+@dataclass
+class Cell:
+    text: str
+    href: str = ""
+    items: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    field: str
+    label: str
+    cells: list[Cell]
+
+    def to_dict(self) -> dict:
+        return {"field": self.field, "label": self.label, "values": [cell.text for cell in self.cells]}
+
+
+# RFC 6585 sections 3 to 6: these four must never be stored by a cache, whatever the headers say.
+NEVER_STORED = {428, 429, 431, 511}
+# The final responses that end with their header section (RFC 9110 sections 15.3.5, 15.3.6, 15.4.5).
+NO_CONTENT = {204: "15.3.5", 205: "15.3.6", 304: "15.4.5"}
+REDIRECTS_WITH_NOTE = {301, 302, 303, 307, 308}
+
+
+def body_key(meaning: StatusCode) -> str:
+    if meaning.sent_by == "logs-only":
+        return "unsent"
+    return "none" if meaning.digit == 1 or (meaning.official and meaning.number in NO_CONTENT) else "allowed"
+
+
+def body_text(meaning: StatusCode) -> str:
+    number = meaning.number
+    if meaning.sent_by == "logs-only":
+        return "Nothing is sent: the code only appears in logs."
+    if meaning.digit == 1:
+        return "No: a 1xx response ends with its header section (RFC 9110, section 15.2)."
+    if meaning.official and number == 205:
+        return "No: the server must not generate content (RFC 9110, section 15.3.6)."
+    if meaning.official and number in NO_CONTENT:
+        return f"No: a {number} response ends with its header section (RFC 9110, section {NO_CONTENT[number]})."
+    if meaning.official and number in REDIRECTS_WITH_NOTE:
+        return "Yes: usually a short note with a link to the new URL."
+    if meaning.official and meaning.digit in (4, 5):
+        section = "15.5" if meaning.digit == 4 else "15.6"
+        return f"Yes: it should explain the error (RFC 9110, section {section})."
+    return "Yes."
+
+
+def cache_key(meaning: StatusCode) -> str:
+    if meaning.sent_by == "logs-only":
+        return "unsent"
+    if meaning.digit == 1:
+        return "interim"
+    if meaning.official and meaning.number == 304:
+        return "validation"
+    if meaning.official and meaning.number in NEVER_STORED:
+        return "never"
+    return "heuristic" if meaning.cacheable else "explicit"
+
+
+CACHE_TEXT = {
+    "unsent": "Not applicable: it is never sent.",
+    "interim": "No: caches store only final responses (RFC 9111, section 3).",
+    "validation": "Not itself: it freshens the response the cache already holds (RFC 9111, section 4.3.4).",
+    "never": "Never: RFC 6585 forbids caches to store it.",
+    "heuristic": "Yes: a cache may store it without explicit freshness information.",
+    "explicit": "Only when Cache-Control or Expires allow it.",
+}
+
+
+def fix_cell(meaning: StatusCode) -> Cell:
+    fixes = list(meaning.fixes.all())
+    if not fixes:
+        if meaning.digit < 4:
+            return Cell("Nothing to fix: it is not an error.")
+        return Cell("See the code's page.", href=meaning.get_absolute_url())
+    labels = dict(Fix.AUDIENCE_CHOICES)
+    items = [f"{labels[fix.audience]}: {fix.title}" if fix.audience else fix.title for fix in fixes]
+    return Cell("; ".join(items), items=items)
+
+
+def spec_cell(meaning: StatusCode) -> Cell:
+    section = f", section {meaning.spec_section}" if meaning.spec_section else ""
+    return Cell(f"{meaning.spec_document}{section}", href=meaning.spec_url)
+
+
+def table_rows(meanings: list[StatusCode], classes: dict[int, StatusClass]) -> list[Row]:
+    def row(name: str, label: str, cell) -> Row:
+        return Row(name, label, [cell(m) for m in meanings])
+
+    def class_cell(m: StatusCode) -> Cell:
+        status_class = classes.get(m.digit)
+        return Cell(f"{m.class_slug} {status_class.name}" if status_class else m.class_slug, href=f"/{m.class_slug}")
+
+    def source_cell(m: StatusCode) -> Cell:
+        kind = "Official: IANA registry" if m.official else f"Vendor: {m.source.name}"
+        return Cell(kind, href=m.source.url)
+
+    rows = [
+        row("class", "Class", class_cell),
+        row("source", "Official or vendor", source_cell),
+        row("sent_by", "Who sends it", lambda m: Cell(m.get_sent_by_display())),
+        row("spec", "Specification", spec_cell),
+        row("retry", "Retry", lambda m: Cell(f"{m.get_retry_display()}. {m.retry_note}".strip())),
+        row("cacheable", "Cacheable by default", lambda m: Cell(CACHE_TEXT[cache_key(m)])),
+        row("body", "Body allowed", lambda m: Cell(body_text(m))),
+        row("headers", "Headers", lambda m: Cell(", ".join(m.headers) or "None in particular.", items=m.headers)),
+        row("meaning", "Meaning", lambda m: Cell(m.summary)),
+        row("when", "When you see it", lambda m: Cell(first_point(m.when))),
+        row("fix", "How to fix", fix_cell),
+    ]
+    if any(m.status != "current" for m in meanings):
+        rows.insert(2, row("status", "Status", lambda m: Cell(m.get_status_display())))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Key differences: one sentence per field that differs, never one for a field that is the same
+
+
+def shared_number(meanings: list[StatusCode], label) -> str:
+    sentences = []
+    for number, group in grouped(meanings, lambda m: m.number):
+        if len(group) > 1:
+            uses = [f"{m.source.name} uses it for {m.name}" for m in group]
+            sentences.append(f"The number {number} is shared, but the meanings are unrelated: {join(uses)}.")
+    return " ".join(sentences)
+
+
+# Verbs in the phrase tables agree with their subject: "{x} {is}" reads "503 is" or "500 and 502 are".
+PLURALS = {"is": "are", "comes": "come", "reports": "report", "asks": "ask", "puts": "put", "goes": "go",
+           "means": "mean", "it": "them", "itself": "themselves", "a failure": "failures"}  # fmt: skip
+
+
+def say(template: str, group: list, conjunction: str = "and", label=str) -> str:
+    forms = {word: word if len(group) == 1 else plural for word, plural in PLURALS.items()}
+    return template.format(x=join([label(m) for m in group], conjunction), **forms)
+
+
+def sentence_of(parts: list[str]) -> str:
+    """Two clauses contrast ('..., while ...'); more are listed ('...; ...; ...')."""
+    return capitalised(f"{parts[0]}, while {parts[1]}." if len(parts) == 2 else f"{'; '.join(parts)}.")
+
+
+CLASS_PHRASES = {
+    1: "{x} {is} interim, sent before the final response (1xx)",
+    2: "{x} {reports} success (2xx)",
+    3: "{x} {asks} the client to take a further step (3xx)",
+    4: "{x} {puts} the fault with the request (4xx)",
+    5: "{x} {puts} the fault with the server or what stands behind it (5xx)",
+}
+
+
+def class_difference(meanings, label) -> str:
+    groups = grouped(meanings, lambda m: m.digit)
+    if len(groups) < 2:
+        return ""
+    return sentence_of([say(CLASS_PHRASES[digit], group, label=label) for digit, group in groups])
+
+
+def source_difference(meanings, label) -> str:
+    groups = grouped(meanings, lambda m: m.source.slug)
+    if len(groups) < 2 or len({m.number for m in meanings}) == 1:
+        return ""  # one number with several owners is said by shared_number
+    parts = []
+    for _, group in groups:
+        owner = group[0]
+        if owner.official:
+            template = "{x} {is} in the IANA registry and {means} the same whichever server sends {it}"
+        elif owner.source.slug == "informal":  # no owner to name
+            template = "{x} {is} only an informal convention that no standard or vendor owns"
+        else:
+            template = f"{{x}} {{is}} used only by {owner.source.name}"
+        parts.append(say(template, group, label=label))
+    sentence = capitalised("; ".join(parts) + ".")
+    if not all(m.official for m in meanings):
+        sentence += " A vendor's code means this only when that vendor sends it; elsewhere the number may differ."
+    return sentence
+
+
+SENDERS = {
+    "origin": "{x} {comes} from the origin server itself",
+    "proxy": "{x} {comes} from a proxy or gateway in front of the origin",
+    "cdn": "{x} {comes} from the CDN's edge, not from your server",
+    "load-balancer": "{x} {comes} from the load balancer, not from the application behind it",
+    "any": "{x} can come from any server on the path",
+    "logs-only": "{x} never {goes} over the wire: the code only appears in logs",
+}
+WHERE_TO_LOOK = {
+    "origin": "the application's own logs",
+    "proxy": "the proxy's error log",
+    "cdn": "the CDN's dashboard and the origin's logs",
+    "load-balancer": "the load balancer's access logs",
+    "logs-only": "the access log that recorded it",
+}
+
+
+def sender_difference(meanings, label) -> str:
+    groups = grouped(meanings, lambda m: m.sent_by)
+    if len(groups) < 2:
+        return ""
+    sentence = capitalised("; ".join(say(SENDERS[sent_by], group, label=label) for sent_by, group in groups) + ".")
+    places = [say(f"{{x}} in {WHERE_TO_LOOK[s]}", group, label=label) for s, group in groups if s in WHERE_TO_LOOK]
+    if len(places) >= 2:
+        sentence += f" So look for {join(places)}."
+    return sentence
+
+
+STATUSES = {
+    "current": "{x} {is} in current use",
+    "deprecated": "{x} {is} deprecated",
+    "experimental": "{x} {is} still experimental",
+    "obsolete": "{x} {is} obsolete",
+    "unused": "{x} {is} reserved and unused",
+    "temporary": "{x} {is} only provisionally registered",
+}
+
+
+def status_difference(meanings, label) -> str:
+    groups = grouped(meanings, lambda m: m.status)
+    if len(groups) < 2:
+        return ""
+    return sentence_of([say(STATUSES[status], group, label=label) for status, group in groups])
+
+
+RETRIES = {
+    "safe": "{x} can simply be retried",
+    "retry-after": "a client may retry {x} once Retry-After has passed",
+    "backoff": "{x} may clear up by {itself}, so retrying with growing pauses is reasonable",
+    "never": "sending the same request again after {x} gets the same answer",
+    "not-applicable": "{x} {is} not {a failure}, so there is nothing to retry",
+}
+
+
+def retry_difference(meanings, label) -> str:
+    groups = grouped([m for m in meanings if m.sent_by != "logs-only"], lambda m: m.retry)
+    if len(groups) < 2:
+        return ""
+    parts = [say(RETRIES[retry], group, "or" if retry == "never" else "and", label) for retry, group in groups]
+    return capitalised("; ".join(parts) + ".")
+
+
+CACHING = {
+    "heuristic": "a cache may store {x} even without Cache-Control or Expires",
+    "explicit": "{x} {is} stored only when Cache-Control or Expires allow {it}",
+    "never": "{x} must never be stored by a cache (RFC 6585)",
+    "interim": "{x} {is} interim and never stored",
+    "validation": "{x} {is} not stored {itself} but freshens the copy a cache already holds",
+}
+
+
+def cache_difference(meanings, label) -> str:
+    groups = grouped([m for m in meanings if m.sent_by != "logs-only"], cache_key)
+    if len(groups) < 2:
+        return ""
+    return capitalised("; ".join(say(CACHING[key], group, label=label) for key, group in groups) + ".")
+
+
+def no_body_section(meaning: StatusCode) -> str:
+    return "15.2" if meaning.digit == 1 else NO_CONTENT[meaning.number]
+
+
+def body_difference(meanings, label) -> str:
+    groups = dict(grouped([m for m in meanings if m.sent_by != "logs-only"], body_key))
+    if "allowed" not in groups or "none" not in groups:
+        return ""
+    none = groups["none"]
+    sections = sorted({no_body_section(m) for m in none})
+    where = f"RFC 9110, {verb(sections, 'section', 'sections')} {join(sections)}"
+    return (
+        f"{capitalised(say('{x} can carry content', groups['allowed'], label=label))}, while "
+        f"{say('{x} never', none, label=label)} {verb(none, 'does', 'do')} ({where})."
+    )
+
+
+def header_difference(meanings, label) -> str:
+    everyone = set.intersection(*(set(m.headers) for m in meanings))
+    by_owners: dict[tuple, list[str]] = {}  # the codes a header matters for -> those headers
+    for meaning in meanings:
+        for header in meaning.headers:
+            owners = tuple(m for m in meanings if header in m.headers)
+            if header not in everyone and header not in by_owners.setdefault(owners, []):
+                by_owners[owners].append(header)
+    if not by_owners:
+        return ""
+    parts = [
+        f"{join(headers)} {verb(headers, 'matters', 'matter')} only for {join([label(m) for m in owners])}"
+        for owners, headers in by_owners.items()
+    ]
+    sentence = capitalised("; ".join(parts) + ".")
+    if everyone:
+        sentence += f" {'Both' if len(meanings) == 2 else 'All of them'} involve {join(sorted(everyone))}."
+    return sentence
+
+
+def spec_difference(meanings, label) -> str:
+    if not all(m.official for m in meanings):
+        return ""  # the source sentence already says where a vendor code comes from
+    groups = grouped(meanings, lambda m: m.spec_document)
+    if len(groups) < 2:
+        return ""
+    (document, first), *others = groups
+    rest = [say(f"{{x}} in {other}", group, label=label) for other, group in others]
+    return capitalised(f"{say('{x} {is}', first, label=label)} defined in {document}, {join(rest)}.")
+
+
+DIFFERENCES = [
+    shared_number,
+    class_difference,
+    source_difference,
+    sender_difference,
+    status_difference,
+    retry_difference,
+    cache_difference,
+    body_difference,
+    header_difference,
+    spec_difference,
+]
+
+RETRY_SHORT = {
+    "not-applicable": "not applicable",
+    "safe": "safe to retry",
+    "retry-after": "after Retry-After",
+    "backoff": "with backoff",
+    "never": "do not retry",
+}
+CACHE_SHORT = {
+    "unsent": "never sent",
+    "interim": "never stored",
+    "validation": "freshens a stored copy",
+    "never": "never stored",
+    "heuristic": "cacheable by default",
+    "explicit": "only with explicit freshness",
+}
+SHARED_FIELDS = [
+    ("class", lambda m: m.class_slug),
+    ("source", lambda m: m.source.name),
+    ("sender", lambda m: SENT_BY_NOUNS[m.sent_by]),
+    ("retry", lambda m: RETRY_SHORT[m.retry]),
+    ("caching", lambda m: CACHE_SHORT[cache_key(m)]),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Guidance: when a server author picks between them, or how a reader tells them apart
+
+# The headers RFC 9110 makes part of a code's definition (MUST, or SHOULD for redirects).
+HEADERS_TO_SEND = {
+    101: ("must", "Upgrade"), 401: ("must", "WWW-Authenticate"), 405: ("must", "Allow"),
+    407: ("must", "Proxy-Authenticate"), 426: ("must", "Upgrade"), 301: ("should", "Location"),
+    302: ("should", "Location"), 303: ("should", "Location"), 307: ("should", "Location"),
+    308: ("should", "Location"),
+}  # fmt: skip
+CHOICE_OF_CODE = {304: "when a conditional request shows that the client's stored copy is still current"}
+CHOICES = {
+    1: "while the request is still being handled",
+    2: "when the request succeeded",
+    3: "when the client has to take a further step",
+    4: "when the request itself is at fault",
+    5: "when the request was valid but your side failed",
+}
+
+
+def when_to_send(meaning: StatusCode) -> str:
+    return (meaning.official and CHOICE_OF_CODE.get(meaning.number)) or CHOICES[meaning.digit]
+
+
+def is_a_choice(meanings: list[StatusCode]) -> bool:
+    """Would a server author pick one of these? Only among official codes their own server sends."""
+    digits = {m.digit for m in meanings}
+    own = all(m.official and m.sent_by in ("origin", "any") for m in meanings)
+    return own and (len(digits) == 1 or digits <= {2, 3} or digits <= {4, 5})
+
+
+def choosing(meanings: list[StatusCode], label) -> list[str]:
+    paragraphs = []
+    groups = grouped(meanings, when_to_send)
+    if len({m.digit for m in meanings}) > 1:
+        picks = [f"{join([label(m) for m in group], 'or')} {when}" for when, group in groups]
+        paragraphs.append(f"Send {join(picks)}.")
+    retries = dict(grouped(meanings, lambda m: m.retry))
+    if "retry-after" in retries and "never" in retries:
+        later = join([label(m) for m in retries["retry-after"]], "or")
+        final = join([label(m) for m in retries["never"]], "or")
+        paragraphs.append(f"If waiting would help, answer {later} with a Retry-After header; if repeating the "
+                          f"request cannot help, answer {final}.")  # fmt: skip
+    needs = [
+        f"{label(m)} {HEADERS_TO_SEND[m.number][0]} carry {HEADERS_TO_SEND[m.number][1]}"
+        for m in meanings
+        if m.official and m.number in HEADERS_TO_SEND
+    ]
+    if needs:
+        paragraphs.append(f"Whichever you choose, send the header its definition calls for: {join(needs)}.")
+    lead = "Otherwise, go by" if paragraphs else "Go by"
+    definitions = " ".join(f"{m.number} {m.name}: {m.summary}" for m in meanings)
+    paragraphs.append(f"{lead} what your server knows and pick the definition that fits. {definitions}")
+    return paragraphs
+
+
+def telling_apart(meanings: list[StatusCode], label) -> list[str]:
+    paragraphs = []
+    interim = [m for m in meanings if m.digit == 1]
+    final = [m for m in meanings if m.digit != 1]
+    if interim and final:
+        paragraphs.append(
+            f"{capitalised(join([label(m) for m in interim]))} never {verb(interim, 'ends', 'end')} an exchange: "
+            f"a final response always follows on the same request, while {join([label(m) for m in final])} "
+            f"{verb(final, 'is', 'are')} that final response."
+        )
+    senders = grouped(meanings, lambda m: m.sent_by)
+    if len(senders) > 1:
+        who = [f"{join([label(m) for m in group])} from {SENT_BY_NOUNS[sent_by]}" for sent_by, group in senders]
+        paragraphs.append(f"Check who answered: {join(who)}.")
+    for meaning in meanings:
+        paragraphs.append(f"You typically meet {label(meaning)} like this: {first_point(meaning.when)}")
+    return paragraphs
+
+
+@dataclass
+class Guidance:
+    heading: str
+    paragraphs: list[str]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    def to_dict(self) -> dict:
+        return {"heading": self.heading, "text": self.text}
+
+
+# ---------------------------------------------------------------------------------------------
+# The comparison itself
+
+
+@dataclass
+class Comparison:
+    meanings: list[StatusCode]
+    classes: dict[int, StatusClass]
+    curated: CuratedComparison | None = None
+
+    @cached_property
+    def slug(self) -> str:
+        return SEPARATOR.join(token_for(meaning) for meaning in self.meanings)
+
+    @property
+    def url(self) -> str:
+        return reverse("comparison_detail", args=[self.slug])
+
+    def label(self, meaning: StatusCode) -> str:
+        """How sentences name a meaning: the number, with its source where a number repeats."""
+        repeated = sum(1 for m in self.meanings if m.number == meaning.number) > 1
+        return f"{meaning.number} ({meaning.source.name})" if repeated else str(meaning.number)
+
+    @cached_property
+    def title(self) -> str:
+        return "HTTP " + " vs ".join(self.heading_name(m) for m in self.meanings)
+
+    def heading_name(self, meaning: StatusCode) -> str:
+        repeated = sum(1 for m in self.meanings if m.number == meaning.number) > 1
+        return f"{meaning.number} {meaning.name}" + (f" ({meaning.source.name})" if repeated else "")
+
+    @cached_property
+    def generated_summary(self) -> str:
+        clauses = []
+        for m in self.meanings:
+            word = CLASS_WORDS[m.digit]
+            kind = f"a standard {word}" if m.official else f"{article(word)} {word} {source_phrase(m)}"
+            sender = SENT_BY_PHRASES[m.sent_by]
+            if m.sent_by == "logs-only":
+                clauses.append(f"{m.number} {m.name} is {kind}, {sender}")
+            else:
+                clauses.append(f"{m.number} {m.name} is {kind}{', ' + sender if sender else ''}")
+        return "; ".join(clauses) + "."
+
+    @property
+    def summary(self) -> str:
+        return self.curated.summary if self.curated else self.generated_summary
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        return table_rows(self.meanings, self.classes)
+
+    @cached_property
+    def differences(self) -> list[str]:
+        sentences = (difference(self.meanings, self.label) for difference in DIFFERENCES)
+        return [sentence for sentence in sentences if sentence]
+
+    @cached_property
+    def shared(self) -> list[str]:
+        """What the codes have in common, for the sentence under the differences."""
+        same = []
+        for name, value in SHARED_FIELDS:
+            values = {value(m) for m in self.meanings}
+            if len(values) == 1:
+                same.append(f"{name} ({values.pop()})")
+        return same
+
+    @cached_property
+    def guidance(self) -> Guidance:
+        if is_a_choice(self.meanings):
+            return Guidance(CuratedComparison.WHEN_TO_USE, choosing(self.meanings, self.label))
+        return Guidance(CuratedComparison.TELL_APART, telling_apart(self.meanings, self.label))
+
+    def to_dict(self) -> dict:
+        """The comparison as JSON, the body of GET /api/v1/compare/<slug>.
+
+        {
+          "codes": [{"code": 100, "name": "Continue", "source": "iana", "source_name": "IANA ...",
+                     "official": true, "class": "1xx", "status": "current", "summary": "...",
+                     "url": "/100"}, ...],              # 2 to 4 meanings, in slug order
+          "title": "HTTP 100 Continue vs 521 Web Server Is Down",
+          "summary": "...",                             # the curated summary when there is one
+          "rows": [{"field": "class", "label": "Class", "values": ["1xx Informational", ...]}, ...],
+                                                        # one value per code, plain text; fields:
+                                                        # class, source, status (only when a code is
+                                                        # not current), sent_by, spec, retry,
+                                                        # cacheable, body, headers, meaning, when, fix
+          "differences": ["...", ...],                  # sentences, only for fields that differ
+          "shared": ["class (4xx)", ...],               # fields whose value is the same for all
+          "guidance": {"heading": "When to use which" | "How to tell them apart",
+                       "text": "..."},                  # paragraphs separated by blank lines
+          "curated": {"title", "summary", "markdown", "html", "reviewed"} or null,
+          "url": "/compare/100-vs-521"                  # the canonical page
+        }
+        """
+        return {
+            "codes": [
+                {
+                    "code": m.number,
+                    "name": m.name,
+                    "source": m.source.slug,
+                    "source_name": m.source.name,
+                    "official": m.official,
+                    "class": m.class_slug,
+                    "status": m.status,
+                    "summary": m.summary,
+                    "url": m.get_absolute_url(),
+                }
+                for m in self.meanings
+            ],
+            "title": self.title,
+            "summary": self.summary,
+            "rows": [row.to_dict() for row in self.rows],
+            "differences": self.differences,
+            "shared": self.shared,
+            "guidance": self.guidance.to_dict(),
+            "curated": self.curated.to_dict() if self.curated else None,
+            "url": self.url,
+        }
