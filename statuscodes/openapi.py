@@ -220,7 +220,14 @@ def paths(source_slugs: list[str], csv_columns: dict[str, str]) -> dict:
         ),
         "/openapi.json": operation("This document", {"type": "object", "required": ["openapi", "info", "paths"]}),
     }
-    return {API + path: {"get": get, "options": PREFLIGHT} for path, get in operations.items()}
+    return {API + path: path_item(get) for path, get in operations.items()}
+
+
+def path_item(get: dict) -> dict:
+    """GET and its CORS preflight; path parameters belong to the path, so both share them."""
+    in_path = [parameter for parameter in get["parameters"] if parameter["in"] == "path"]
+    in_query = [parameter for parameter in get["parameters"] if parameter["in"] != "path"]
+    return {"parameters": in_path, "get": {**get, "parameters": in_query}, "options": PREFLIGHT}
 
 
 DESCRIPTION = """Every HTTP status code and the vendor codes met in the wild, as JSON. Read-only and

@@ -1,5 +1,6 @@
 """Plain-text pages for terminals: what `curl host/521` prints, wrapped to 78 columns."""
 
+import re
 import textwrap
 
 from django.conf import settings
@@ -28,8 +29,22 @@ def wrap(text: str, indent: str = "", first: str | None = None) -> str:
     )
 
 
+FENCED_CODE = re.compile(r"^(```|~~~).*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+", re.MULTILINE)
+
+
 def first_paragraph(markdown_text: str) -> str:
-    return markup.plain(markdown_text.strip().split("\n\n")[0])
+    """The first paragraph of prose, with the list it introduces when it ends with a colon.
+
+    Code blocks are dropped (they read badly once their lines are joined); list items keep a
+    bullet so they stay apart when the paragraph is wrapped.
+    """
+    paragraphs = FENCED_CODE.sub("", markdown_text).strip().split("\n\n")
+    chosen = paragraphs[:2] if paragraphs[0].rstrip().endswith(":") else paragraphs[:1]
+    # A no-break space keeps each bullet on the line of its first word when wrapped.
+    return markup.plain(LIST_ITEM.sub("\u2022 ", "\n\n".join(chosen))).replace("\u2022 ", "\u2022\u00a0")
 
 
 def title(text: str) -> str:
@@ -38,7 +53,12 @@ def title(text: str) -> str:
 
 def code_line(code: StatusCode) -> str:
     vendor = "" if code.official else f" ({code.source.name})"
-    return textwrap.shorten(f"  {code.number}  {code.name}{vendor}", WIDTH, placeholder="...")
+    return f"  {code.number}  " + textwrap.shorten(f"{code.name}{vendor}", WIDTH - 7, placeholder="...")
+
+
+def page(lines: list[str], end: str) -> str:
+    """Join a page's lines, one blank line before its closing lines."""
+    return "\n".join(lines).rstrip("\n") + "\n\n" + end
 
 
 def footer(request, path: str) -> str:
@@ -53,7 +73,7 @@ def items(label: str, entries: list[tuple[str, str]], total: int) -> list[str]:
     lines = [label]
     for number, (heading, body) in enumerate(entries, 1):
         lines.append(wrap(heading, "     ", first=f"  {number}. "))
-        lines.append(wrap(textwrap.shorten(markup.plain(body), 230, placeholder="..."), "     "))
+        lines.append(wrap(textwrap.shorten(first_paragraph(body), 230, placeholder="..."), "     "))
     if total > len(entries):
         lines.append(f"  ({total - len(entries)} more on the page)")
     return lines + [""]
@@ -67,7 +87,8 @@ def code_page(request, number: str) -> str:
     vendor = "" if code.official else f" ({code.source.name})"
     causes, fixes = list(code.causes.all()), list(code.fixes.all())
     fix_titles = [(f"[{fix.get_audience_display()}] {fix.title}" if fix.audience else fix.title) for fix in fixes]
-    facts = f"Class {code.class_slug}. Defined by {code.source.name}. Retry: {code.get_retry_display().lower()}."
+    retry = "" if code.retry == "not-applicable" else f" {code.get_retry_display()}."
+    facts = f"Class {code.class_slug}. Defined by {code.source.name}.{retry}"
     lines = [
         title(f"{code.number} {code.name}{vendor}"),
         "",
@@ -83,7 +104,7 @@ def code_page(request, number: str) -> str:
     ]
     if others:
         lines += [f"Other meanings of {code.number}:", *(code_line(other) for other in others), ""]
-    return "\n".join(lines) + footer(request, f"/{code.number}")
+    return page(lines, footer(request, f"/{code.number}"))
 
 
 def class_page(request, slug: str) -> str:
@@ -100,7 +121,7 @@ def class_page(request, slug: str) -> str:
     ]
     for code in StatusCode.objects.listing().in_class(status_class.digit):
         lines += [code_line(code), wrap(code.summary, "       ")]
-    return "\n".join(lines) + "\n\n" + footer(request, f"/{status_class.slug}")
+    return page(lines, footer(request, f"/{status_class.slug}"))
 
 
 def home_page(request) -> str:
@@ -110,11 +131,11 @@ def home_page(request) -> str:
     for status_class in StatusClass.objects.all():
         lines += ["", f"{status_class.slug} {status_class.name}"]
         lines += [code_line(code) for code in codes if code.digit == status_class.digit]
-    return "\n".join(lines) + "\n\n" + footer(request, "/")
+    return page(lines, footer(request, "/"))
 
 
 def not_found_page(request, suggestions: list[StatusCode]) -> str:
     lines = [f"404: nothing at {request.path}", ""]
     if suggestions:
         lines += ["Did you mean:", *(code_line(code) for code in suggestions), ""]
-    return "\n".join(lines) + f"All codes: {base_url(request)}/\n"
+    return page(lines, f"All codes: {base_url(request)}/\n")

@@ -27,7 +27,7 @@ urlpatterns = [
     path("api/v1/export", api.export, name="api_export"),
     path("api/v1/export.csv", api.export_csv, name="api_export_csv"),
     path("api/v1/openapi.json", api.openapi_json, name="api_openapi"),
-    re_path(r"^api/(?P<path>.*)$", api.not_found),
+    re_path(r"^api/(?P<path>[\s\S]*)$", api.not_found),  # any character, newlines too
 ]
 
 handler404 = "statuscodes.views.page_not_found"

@@ -138,6 +138,7 @@ def test_one_meaning_answers_by_code_and_source_without_other_meanings(client, s
         "/api/v1/nothing",
         "/api/v2/codes",
         "/api/v1/codes/abc",
+        "/api/v1/codes/445/%0Ax",  # a newline in the path still gets the JSON 404
     ],
 )
 def test_unknown_codes_meanings_classes_and_paths_are_json_404s(client, small_site, path):
