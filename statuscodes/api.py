@@ -7,12 +7,14 @@ import re
 from functools import wraps
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from statuscodes import openapi
 from statuscodes.caching import cached_page
+from statuscodes.compare import SEPARATOR, Redirect, build_comparison
 from statuscodes.models import Revision, Source, StatusClass, StatusCode
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
@@ -36,13 +38,19 @@ def error_response(status: int, message: str) -> JsonResponse:
 
 
 def json_response(document, request, *args, **kwargs) -> HttpResponse:
-    """Call a document function and answer its JSON, or the JSON error it raised."""
+    """Call a document function and answer its JSON, or the JSON error it raised.
+
+    A document function may return a response of its own instead: a redirect to the canonical
+    address of what was asked for.
+    """
     try:
         data = document(request, *args, **kwargs)
     except Http404 as exc:
         return error_response(404, str(exc) or "Not found.")
     except BadParameter as exc:
         return error_response(400, str(exc))
+    if isinstance(data, HttpResponse):
+        return data
     return JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
 
 
@@ -167,6 +175,25 @@ def export_document(request) -> dict:
         "count": len(codes),
         "codes": [code.to_dict(related=code.related_codes(index)) for code in codes],
     }
+
+
+def compare_document(request, slug: str) -> dict | HttpResponse:
+    """Two to four meanings side by side; another spelling of the set moves to its canonical one."""
+    try:
+        return build_comparison(slug).to_dict()
+    except Redirect as canonical:
+        return HttpResponsePermanentRedirect(canonical_location(request, canonical))
+
+
+def canonical_location(request, canonical: Redirect) -> str:
+    """The page for a page URL; for an API URL, the same thing in the API."""
+    if not request.path.startswith("/api/"):
+        return canonical.url
+    if SEPARATOR in canonical.target:
+        return reverse("api_compare", args=[canonical.target])
+    # Every token named one meaning: its page URL ("/499#esri") says which.
+    number, _, source = canonical.url.lstrip("/").partition("#")
+    return reverse("api_meaning", args=[number, source]) if source else reverse("api_code_detail", args=[number])
 
 
 def openapi_document(request) -> dict:
@@ -297,6 +324,7 @@ meaning_detail = endpoint(meaning_document)
 classes = endpoint(classes_document)
 class_detail = endpoint(class_document)
 export = endpoint(export_document)
+compare = endpoint(compare_document)
 openapi_json = endpoint(openapi_document, variant="openapi")
 
 

@@ -73,7 +73,8 @@ def negotiated(json, text):
     """Answer a page's JSON or plain-text alternative when the Accept header asks for it.
 
     `json(request, **kwargs)` is the API document function for the page (its errors become JSON
-    errors), `text(request, **kwargs)` returns the terminal page as a string. Put this under
+    errors), `text(request, **kwargs)` returns the terminal page as a string; either may return a
+    response instead, such as a redirect to the canonical address. Put this under
     `cached_page(variant=representation)` so each representation has its own ETag and cache entry.
     """
 
@@ -84,7 +85,8 @@ def negotiated(json, text):
             if kind == JSON:
                 return json_response(json, request, *args, **kwargs)
             if kind == TEXT:
-                return text_response(text(request, *args, **kwargs))
+                page = text(request, *args, **kwargs)
+                return page if isinstance(page, HttpResponse) else text_response(page)
             return html_view(request, *args, **kwargs)
 
         return view

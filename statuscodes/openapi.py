@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 description of /api/v1/, built as a dict so schemas share their pieces."""
 
-from statuscodes.models import Fix, Source, StatusCode
+from statuscodes.models import Comparison, Fix, Source, StatusCode
 
 CLASS_SLUGS = ["1xx", "2xx", "3xx", "4xx", "5xx"]
 API = "/api/v1"
@@ -29,9 +29,12 @@ def array(items: dict) -> dict:
 
 
 STRING = {"type": "string"}
+COMPARED_CODE_FIELDS = ["code", "name", "source", "source_name", "official", "class", "status", "summary", "url"]
 PATH = {"type": "string", "description": "a path on this site, e.g. /521 or /499#esri"}
 CODE = {"type": "integer", "minimum": 100, "maximum": 599}
 CLASS = {"type": "string", "enum": CLASS_SLUGS}
+TOKEN = "[1-5][0-9]{2}(-[a-z0-9]+)?"
+COMPARISON_SLUG = {"type": "string", "pattern": f"^{TOKEN}(-vs-{TOKEN}){{1,3}}$", "maxLength": 200}
 
 
 def schemas(source_slugs: list[str]) -> dict:
@@ -115,6 +118,36 @@ def schemas(source_slugs: list[str]) -> dict:
             }
         ),
         "Index": obj({"docs": STRING, "openapi": STRING, "endpoints": array(STRING)}),
+        "ComparedCode": obj({name: summary[name] for name in COMPARED_CODE_FIELDS}),
+        "Comparison": obj(
+            {
+                "codes": {**array(ref("ComparedCode")), "minItems": 2, "maxItems": 4},
+                "title": STRING,
+                "summary": STRING,
+                "rows": array(obj({"field": STRING, "label": STRING, "values": array(STRING)})),
+                "differences": {**array(STRING), "description": "sentences, only for fields that differ"},
+                "shared": {**array(STRING), "description": "fields whose value is the same for all"},
+                "guidance": obj(
+                    {
+                        "heading": {"type": "string", "enum": choices(Comparison.GUIDANCE_CHOICES)},
+                        "text": {"type": "string", "description": "paragraphs separated by blank lines"},
+                    }
+                ),
+                "curated": {"oneOf": [ref("CuratedNotes"), {"type": "null"}]},
+                "url": PATH,
+            },
+            "Two to four meanings side by side.",
+        ),
+        "CuratedNotes": obj(
+            {
+                "title": STRING,
+                "summary": STRING,
+                "markdown": STRING,
+                "html": STRING,
+                "reviewed": {"type": "string", "format": "date"},
+            },
+            "An editor's notes on a pair people confuse.",
+        ),
     }
 
 
@@ -129,7 +162,7 @@ CACHING_HEADERS = {
 }
 ERRORS = {
     400: "A query parameter has a value that is not allowed; the message names the allowed ones.",
-    404: "No such code, meaning, class or path.",
+    404: "No such code, meaning, class, comparison or path.",
 }
 
 
@@ -137,12 +170,20 @@ def json_content(schema: dict) -> dict:
     return {"application/json": {"schema": schema}}
 
 
+MOVED = {
+    "description": "Another spelling of the same set of codes: Location is the canonical address.",
+    "headers": {"Location": {"required": True, "schema": STRING}},
+}
+
+
 def operation(summary: str, schema: dict, *, errors=(), parameters=(), content=None, description="") -> dict:
     responses = {
         "200": {"description": "OK", "headers": CACHING_HEADERS, "content": content or json_content(schema)},
         "304": {"description": "Not Modified: the If-None-Match or If-Modified-Since validator still holds."},
     }
-    for status in errors:
+    if 301 in errors:
+        responses["301"] = MOVED
+    for status in set(errors) - {301}:
         responses[str(status)] = {"description": ERRORS[status], "content": json_content(ref("Error"))}
     result = {"summary": summary, "parameters": list(parameters), "responses": responses}
     return {**result, "description": description} if description else result
@@ -218,6 +259,15 @@ def paths(source_slugs: list[str], csv_columns: dict[str, str]) -> dict:
             content={"text/csv": {"schema": STRING}},
             description=f"RFC 4180 CSV with a header row. Columns, in order:\n\n{columns}",
         ),
+        "/compare/{slug}": operation(
+            "Two to four codes side by side",
+            ref("Comparison"),
+            errors=[301, 404],
+            parameters=[path_param("slug", COMPARISON_SLUG, "codes joined by -vs-, e.g. 401-vs-403")],
+            description="Codes go lowest first; a number alone is its primary meaning, another meaning "
+            "is named with its source (`499-vs-499-esri`). Any other spelling of the same set answers "
+            "301 to the canonical one.",
+        ),
         "/openapi.json": operation("This document", {"type": "object", "required": ["openapi", "info", "paths"]}),
     }
     return {API + path: path_item(get) for path, get in operations.items()}
@@ -241,7 +291,8 @@ public: any origin may call it (CORS), nothing needs a key.
   405 (with `Allow`) for a method other than GET, HEAD or OPTIONS.
 - Every GET carries `ETag`, `Last-Modified` and `Cache-Control: public, max-age=...`; send
   `If-None-Match` to get a 304 while nothing changed. Any content edit changes every ETag.
-- The site's pages answer the same JSON for `Accept: application/json`: `/521`, `/5xx`, `/`.
+- The site's pages answer the same JSON for `Accept: application/json`: `/521`, `/5xx`, `/`,
+  `/compare/401-vs-403`; `text/plain` (or curl's bare `*/*`) gets a short text page.
 """
 
 

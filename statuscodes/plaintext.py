@@ -4,9 +4,10 @@ import re
 import textwrap
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 
 from statuscodes import markup
+from statuscodes.compare import Redirect, build_comparison
 from statuscodes.models import StatusClass, StatusCode
 
 WIDTH = 78
@@ -122,6 +123,25 @@ def class_page(request, slug: str) -> str:
     for code in StatusCode.objects.listing().in_class(status_class.digit):
         lines += [code_line(code), wrap(code.summary, "       ")]
     return page(lines, footer(request, f"/{status_class.slug}"))
+
+
+def comparison_page(request, slug: str) -> str | HttpResponsePermanentRedirect:
+    try:
+        comparison = build_comparison(slug)
+    except Redirect as canonical:
+        return HttpResponsePermanentRedirect(canonical.url)
+    lines = [title(comparison.title), "", wrap(comparison.summary), ""]
+    for meaning in comparison.meanings:
+        lines += [code_line(meaning), wrap(meaning.summary, "       ")]
+    lines.append("")
+    if comparison.curated:
+        lines += ["Key difference", wrap(first_paragraph(comparison.curated.key_difference)), ""]
+    if comparison.differences:
+        lines += ["What differs", *(wrap(sentence, "    ", first="  - ") for sentence in comparison.differences), ""]
+    if comparison.shared:
+        lines += [wrap("Shared: " + ", ".join(comparison.shared) + "."), ""]
+    lines += [comparison.guidance.heading, *(wrap(markup.plain(p)) + "\n" for p in comparison.guidance.paragraphs)]
+    return page(lines, footer(request, comparison.url))
 
 
 def home_page(request) -> str:

@@ -80,7 +80,8 @@ def code_detail(request, number: str):
 
 
 @require_safe
-@cached_page()
+@cached_page(variant=representation)
+@negotiated(json=api.compare_document, text=plaintext.comparison_page)
 def comparison_detail(request, slug: str):
     try:
         comparison = build_comparison(slug)

@@ -266,3 +266,31 @@ def test_the_api_page_shows_curl_lines_a_real_sample_and_the_csv_columns(client,
     assert "&quot;name&quot;: &quot;Not Found&quot;" in html  # a sample built from the real data
     assert "<code>reference_section</code>" in html
     assert client.get("/api")["Location"] == "/api/"
+
+
+def test_a_comparison_answers_the_codes_side_by_side(client, small_site):
+    data = get_json(client, "/api/v1/compare/404-vs-410")
+    assert [(c["code"], c["name"]) for c in data["codes"]] == [(404, "Not Found"), (410, "Gone")]
+    assert data["url"] == "/compare/404-vs-410"
+    assert data["title"] and data["rows"] and data["guidance"]["text"]
+
+
+@pytest.mark.parametrize(
+    "slug, location",
+    [
+        ("410-vs-404", "/api/v1/compare/404-vs-410"),  # lowest number first
+        ("499-nginx-vs-499-esri", "/api/v1/compare/499-vs-499-esri"),  # the primary meaning goes bare
+        ("404-vs-404", "/api/v1/codes/404"),  # one meaning named twice is that code
+        ("499-esri-vs-499-esri", "/api/v1/codes/499/esri"),
+    ],
+)
+def test_another_spelling_of_a_comparison_moves_to_its_canonical_api_address(client, small_site, slug, location):
+    response = client.get(f"/api/v1/compare/{slug}")
+    assert response.status_code == 301
+    assert response["Location"] == location
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize("slug", ["404-vs-999", "404", "404-vs-410-vs-499-vs-521-vs-200", "abc-vs-def"])
+def test_a_comparison_of_codes_that_do_not_exist_is_a_json_404(client, small_site, slug):
+    assert get_json(client, f"/api/v1/compare/{slug}", status=404)["status"] == 404

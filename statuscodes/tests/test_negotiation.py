@@ -142,3 +142,15 @@ def test_a_json_404_for_a_missing_code_says_which(client, small_site):
 def test_the_text_404_suggests_the_nearest_codes(client, small_site):
     text = client.get("/411", HTTP_ACCEPT="*/*").content.decode()
     assert "Did you mean:\n  410  Gone\n  404  Not Found" in text
+
+
+@pytest.mark.django_db
+def test_a_comparison_page_negotiates_and_moves_to_its_canonical_page(client, small_site):
+    as_json = client.get("/compare/404-vs-410", HTTP_ACCEPT="application/json")
+    assert as_json.json() == client.get("/api/v1/compare/404-vs-410").json()
+    text = client.get("/compare/404-vs-410", HTTP_ACCEPT="*/*").content.decode()
+    assert text.startswith("HTTP 404 Not Found vs 410 Gone\n===")
+    assert "  404  Not Found\n" in text and "Full page: http://testserver/compare/404-vs-410" in text
+    for accept in ("application/json", "*/*"):
+        moved = client.get("/compare/410-vs-404", HTTP_ACCEPT=accept)
+        assert (moved.status_code, moved["Location"]) == (301, "/compare/404-vs-410")

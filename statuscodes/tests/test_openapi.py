@@ -90,6 +90,7 @@ EXISTING = {
     "/api/v1/codes/{code}": {"code": 499},
     "/api/v1/codes/{code}/{source}": {"code": 499, "source": "esri"},
     "/api/v1/classes/{class}": {"class": "4xx"},
+    "/api/v1/compare/{slug}": {"slug": "404-vs-410"},
 }
 NO_GZIP = {"Accept-Encoding": "identity"}  # the WSGI client does not undo gzip, as a real client would
 
