@@ -147,7 +147,7 @@ LIGHT, DARK = "rgb(255, 255, 255)", "rgb(21, 23, 26)"
 
 def test_pages_load_without_console_errors_or_csp_violations(open_page):
     page = open_page("/")
-    for path in ["/", "/521", "/503", "/499", "/5xx", "/4xx", "/999"]:
+    for path in ["/", "/521", "/503", "/499", "/5xx", "/4xx", "/999", "/compare", "/compare/404-vs-521"]:
         page.goto(path)
         page.wait_for_load_state("load")
     assert page.errors == []
@@ -214,6 +214,25 @@ def test_copy_buttons_put_the_example_and_fix_commands_on_the_clipboard(open_pag
     assert page.evaluate("navigator.clipboard.readText()") == "sudo systemctl restart nginx"
 
 
+def test_the_compare_control_works_from_the_keyboard(open_page):
+    page = open_page("/521")
+    page.get_by_role("textbox", name="First code").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "b", "Tab moves from the first code to the second"
+    page.keyboard.type("404")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/compare/404-vs-521")
+    assert page.get_by_role("heading", level=1).inner_text() == "HTTP 404 Not Found vs 521 Web Server Is Down"
+    assert page.errors == []
+
+
+def test_the_compare_control_explains_a_code_that_does_not_exist(open_page):
+    page = open_page("/521")
+    page.get_by_label("Second code").fill("999")
+    page.get_by_role("button", name="Compare").press("Enter")
+    assert "999" in page.get_by_role("alert").inner_text()
+
+
 def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(open_page):
     page = open_page("/521")
     page.keyboard.press("Tab")
@@ -247,7 +266,7 @@ def test_a_visitor_can_walk_from_home_to_a_code_and_back_by_the_breadcrumbs(open
     assert page.url == page.url.split("/5xx")[0].rstrip("/") + "/"
 
 
-@pytest.mark.parametrize("path", ["/", "/521", "/503", "/5xx", "/999"])
+@pytest.mark.parametrize("path", ["/", "/521", "/503", "/5xx", "/999", "/compare/404-vs-521"])
 def test_pages_fit_a_320_pixel_wide_screen_without_sideways_scrolling(open_page, path):
     page = open_page(path, viewport={"width": 320, "height": 640})
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
