@@ -268,6 +268,11 @@ def test_the_api_page_shows_curl_lines_a_real_sample_and_the_csv_columns(client,
     assert client.get("/api")["Location"] == "/api/"
 
 
+def test_every_page_links_to_the_api_page(client, small_site):
+    for path in ("/", "/521", "/4xx"):
+        assert '<a href="/api/">' in client.get(path).content.decode()
+
+
 def test_a_comparison_answers_the_codes_side_by_side(client, small_site):
     data = get_json(client, "/api/v1/compare/404-vs-410")
     assert [(c["code"], c["name"]) for c in data["codes"]] == [(404, "Not Found"), (410, "Gone")]
