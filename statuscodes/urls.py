@@ -15,6 +15,7 @@ urlpatterns = [
     path("compare/<str:slug>", views.comparison_detail, name="comparison_detail"),
     path("sitemap.xml", views.sitemap_xml, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     # The JSON API; anything unknown under api/ answers a JSON 404, not the HTML page.
     path("api/", api.docs, name="api_docs"),

@@ -7,9 +7,10 @@ from django.contrib.sitemaps.views import sitemap
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from statuscodes import api, plaintext
@@ -128,6 +129,13 @@ def robots_txt(request):
     base = settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {base}{reverse('sitemap')}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    """/favicon.ico: browsers and crawlers ask for it even though pages link the SVG icon."""
+    return HttpResponseRedirect(static("favicon.svg"))
 
 
 def drop_trailing_slash(request, page: str):

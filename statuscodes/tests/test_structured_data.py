@@ -72,3 +72,13 @@ def test_every_page_links_the_svg_favicon(client, small_site):
     for path in ("/", "/521", "/5xx", "/999"):
         html = client.get(path).content.decode()
         assert re.search(r'<link rel="icon" href="/static/favicon\.[0-9a-f]+\.svg" type="image/svg\+xml">', html)
+
+
+def test_favicon_ico_redirects_to_the_svg_icon_so_browsers_log_no_404(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert re.fullmatch(r"/static/favicon\.[0-9a-f]+\.svg", response["Location"])
+    assert "max-age=86400" in response["Cache-Control"]
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    assert icon["Content-Type"] == "image/svg+xml"
