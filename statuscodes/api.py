@@ -18,7 +18,7 @@ from statuscodes.compare import SEPARATOR, Redirect, build_comparison
 from statuscodes.models import Revision, Source, StatusClass, StatusCode
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
-CLASS_SLUGS = ["1xx", "2xx", "3xx", "4xx", "5xx"]
+CLASS_SLUGS = openapi.CLASS_SLUGS
 BOOLEANS = ["true", "false"]
 
 
@@ -26,7 +26,8 @@ class BadParameter(Exception):
     """A query parameter with a value we do not accept; the message names the allowed ones."""
 
     def __init__(self, name: str, value: str, allowed: list[str]):
-        super().__init__(f"Invalid value {value!r} for parameter '{name}': use one of {', '.join(allowed)}.")
+        shown = value if len(value) <= 40 else value[:40] + "..."
+        super().__init__(f"Invalid value {shown!r} for parameter '{name}': use one of {', '.join(allowed)}.")
 
 
 # ---------------------------------------------------------------------------------------------
