@@ -17,13 +17,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"chromium not found at {CHROMIUM}: apt-get install chromium to run the browser tests",
-    ),
-]
+if not CHROMIUM.exists():
+    pytest.skip(
+        f"chromium not found at {CHROMIUM}: apt-get install chromium to run the browser tests",
+        allow_module_level=True,
+    )
+
+pytestmark = pytest.mark.browser
 
 # Reported by the page itself, so CSP violations show up even if chromium stops logging them.
 REPORT_CSP_VIOLATIONS = """
