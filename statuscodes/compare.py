@@ -124,9 +124,15 @@ def grouped(meanings: list[StatusCode], key) -> list[tuple[object, list[StatusCo
 
 
 def first_point(text: str, limit: int = 280) -> str:
-    """The first list item or paragraph of a markdown section, as plain text of a readable length."""
-    block = re.split(r"\n\s*\n|\n(?=\s*(?:[-*+]|\d+\.)\s)", text.strip(), maxsplit=1)[0]
-    plain = markup.plain(block)
+    """The first list item or paragraph of a markdown section, as plain text of a readable length.
+
+    A lead-in that ends with a colon ("You may meet it:") brings the first item of its list along.
+    """
+    blocks = [markup.plain(b) for b in re.split(r"\n\s*\n|\n(?=\s*(?:[-*+]|\d+\.)\s)", text.strip())]
+    blocks = [b for b in blocks if b]
+    plain = blocks[0] if blocks else ""
+    if plain.endswith(":") and len(blocks) > 1:
+        plain = f"{plain} {blocks[1]}"
     if len(plain) <= limit:
         return plain
     sentences = re.split(r"(?<=[.!?])\s+", plain)
@@ -139,13 +145,14 @@ def first_point(text: str, limit: int = 280) -> str:
 
 
 CLASS_WORDS = {1: "interim response", 2: "success response", 3: "redirection", 4: "client error", 5: "server error"}
+PLURAL_CLASS_WORDS = {digit: f"{word}s" for digit, word in CLASS_WORDS.items()}
 SENT_BY_PHRASES = {
     "origin": "sent by the origin server",
     "proxy": "sent by a proxy or gateway",
     "cdn": "sent by a CDN edge",
     "load-balancer": "sent by a load balancer",
     "any": "",
-    "logs-only": "never sent: it only appears in logs",
+    "logs-only": "only ever logged, never sent",
 }
 
 SENT_BY_NOUNS = {
@@ -299,7 +306,7 @@ def shared_number(meanings: list[StatusCode], label) -> str:
     sentences = []
     for number, group in grouped(meanings, lambda m: m.number):
         if len(group) > 1:
-            uses = [f"{m.source.name} uses it for {m.name}" for m in group]
+            uses = [f"{'the standard' if m.official else m.source.name} uses it for {m.name}" for m in group]
             sentences.append(f"The number {number} is shared, but the meanings are unrelated: {join(uses)}.")
     return " ".join(sentences)
 
@@ -320,7 +327,7 @@ def sentence_of(parts: list[str]) -> str:
 
 
 CLASS_PHRASES = {
-    1: "{x} {is} interim, sent before the final response (1xx)",
+    1: "{x} {is} an interim response (1xx), not the request's final answer",
     2: "{x} {reports} success (2xx)",
     3: "{x} {asks} the client to take a further step (3xx)",
     4: "{x} {puts} the fault with the request (4xx)",
@@ -481,17 +488,18 @@ def spec_difference(meanings, label) -> str:
     return capitalised(f"{say('{x} {is}', first, label=label)} defined in {document}, {join(rest)}.")
 
 
+# (what the summary calls the topic, the sentence about it), in the order the page lists them
 DIFFERENCES = [
-    shared_number,
-    class_difference,
-    source_difference,
-    sender_difference,
-    status_difference,
-    retry_difference,
-    cache_difference,
-    body_difference,
-    header_difference,
-    spec_difference,
+    ("what the number means", shared_number),
+    ("class", class_difference),
+    ("who defines them", source_difference),
+    ("who sends them", sender_difference),
+    ("status", status_difference),
+    ("retrying", retry_difference),
+    ("caching", cache_difference),
+    ("whether they carry a body", body_difference),
+    ("the headers involved", header_difference),
+    ("the document that defines them", spec_difference),
 ]
 
 RETRY_SHORT = {
@@ -561,22 +569,22 @@ def choosing(meanings: list[StatusCode], label) -> list[str]:
         final = join([label(m) for m in retries["never"]], "or")
         paragraphs.append(f"If waiting would help, answer {later} with a Retry-After header; if repeating the "
                           f"request cannot help, answer {final}.")  # fmt: skip
+    bound = [m for m in meanings if m.official and m.number in HEADERS_TO_SEND]
     needs = [
-        f"{label(m)} {HEADERS_TO_SEND[m.number][0]} carry {HEADERS_TO_SEND[m.number][1]}"
-        for m in meanings
-        if m.official and m.number in HEADERS_TO_SEND
+        say(f"{{x}} {strength} carry {header}", group, label=label)
+        for (strength, header), group in grouped(bound, lambda m: HEADERS_TO_SEND[m.number])
     ]
     if needs:
         paragraphs.append(f"Whichever you choose, send the header its definition calls for: {join(needs)}.")
-    lead = "Otherwise, go by" if paragraphs else "Go by"
+    lead = "Beyond that, each" if paragraphs else "Each"
     definitions = " ".join(f"{m.number} {m.name}: {m.summary}" for m in meanings)
-    paragraphs.append(f"{lead} what your server knows and pick the definition that fits. {definitions}")
+    paragraphs.append(f"{lead} describes a different situation; send the one that matches what you know. {definitions}")
     return paragraphs
 
 
 def telling_apart(meanings: list[StatusCode], label) -> list[str]:
     paragraphs = []
-    interim = [m for m in meanings if m.digit == 1]
+    interim = [m for m in meanings if m.digit == 1 and m.number != 101]  # after 101 the protocol changes
     final = [m for m in meanings if m.digit != 1]
     if interim and final:
         paragraphs.append(
@@ -625,30 +633,41 @@ class Comparison:
         return reverse("comparison_detail", args=[self.slug])
 
     def label(self, meaning: StatusCode) -> str:
-        """How sentences name a meaning: the number, with its source where a number repeats."""
-        repeated = sum(1 for m in self.meanings if m.number == meaning.number) > 1
-        return f"{meaning.number} ({meaning.source.name})" if repeated else str(meaning.number)
+        """How sentences name a meaning: the number, with its owner where a number repeats."""
+        owner = "IANA" if meaning.official else meaning.source.name
+        return f"{meaning.number} ({owner})" if self.repeated(meaning) else str(meaning.number)
+
+    def repeated(self, meaning: StatusCode) -> bool:
+        return sum(1 for m in self.meanings if m.number == meaning.number) > 1
 
     @cached_property
     def title(self) -> str:
         return "HTTP " + " vs ".join(self.heading_name(m) for m in self.meanings)
 
     def heading_name(self, meaning: StatusCode) -> str:
-        repeated = sum(1 for m in self.meanings if m.number == meaning.number) > 1
-        return f"{meaning.number} {meaning.name}" + (f" ({meaning.source.name})" if repeated else "")
+        vendor = self.repeated(meaning) and not meaning.official
+        return f"{meaning.number} {meaning.name}" + (f" ({meaning.source.name})" if vendor else "")
 
     @cached_property
     def generated_summary(self) -> str:
-        clauses = []
-        for m in self.meanings:
-            word = CLASS_WORDS[m.digit]
-            kind = f"a standard {word}" if m.official else f"{article(word)} {word} {source_phrase(m)}"
-            sender = SENT_BY_PHRASES[m.sent_by]
-            if m.sent_by == "logs-only":
-                clauses.append(f"{m.number} {m.name} is {kind}, {sender}")
-            else:
-                clauses.append(f"{m.number} {m.name} is {kind}{', ' + sender if sender else ''}")
-        return "; ".join(clauses) + "."
+        """How they differ, in one line: what they have in common, then what sets them apart."""
+        first = self.meanings[0]
+        if any((m.digit, m.source_id) != (first.digit, first.source_id) for m in self.meanings):
+            return "; ".join(self.describe(m) for m in self.meanings) + "."
+        word = PLURAL_CLASS_WORDS[first.digit]
+        owner = f"standard {word}" if first.official else f"{word} {source_phrase(first)}"
+        same_sender = all(m.sent_by == first.sent_by for m in self.meanings)
+        sender = SENT_BY_PHRASES[first.sent_by] if same_sender else ""
+        everyone = {2: "Both", 3: "All three", 4: "All four"}[len(self.meanings)]
+        topics = [topic for topic, _ in self.findings]
+        apart = f"they differ in {join(topics)}" if topics else "only their meanings set them apart"
+        return f"{everyone} are {owner}{', ' + sender if sender else ''}; {apart}."
+
+    def describe(self, m: StatusCode) -> str:
+        word = CLASS_WORDS[m.digit]
+        kind = f"a standard {word}" if m.official else f"{article(word)} {word} {source_phrase(m)}"
+        sender = SENT_BY_PHRASES[m.sent_by]
+        return f"{m.number} {m.name} is {kind}{', ' + sender if sender else ''}"
 
     @property
     def summary(self) -> str:
@@ -659,9 +678,14 @@ class Comparison:
         return table_rows(self.meanings, self.classes)
 
     @cached_property
+    def findings(self) -> list[tuple[str, str]]:
+        """(topic, sentence) for each field that differs."""
+        found = ((topic, difference(self.meanings, self.label)) for topic, difference in DIFFERENCES)
+        return [(topic, sentence) for topic, sentence in found if sentence]
+
+    @property
     def differences(self) -> list[str]:
-        sentences = (difference(self.meanings, self.label) for difference in DIFFERENCES)
-        return [sentence for sentence in sentences if sentence]
+        return [sentence for _, sentence in self.findings]
 
     @cached_property
     def shared(self) -> list[str]:

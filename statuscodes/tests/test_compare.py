@@ -22,10 +22,15 @@ def compare_site(write_tree, db):
     root = write_tree(
         {
             "codes/100-iana.md": code_file(100, name="Continue", extra=USAGE),
+            "codes/101-iana.md": code_file(101, name="Switching Protocols", extra=USAGE),
             "codes/200-iana.md": code_file(200, name="OK", cacheable="true", extra=USAGE),
             "codes/204-iana.md": code_file(204, name="No Content", cacheable="true", extra=USAGE),
             "codes/404-iana.md": code_file(404, name="Not Found", cacheable="true"),
             "codes/410-iana.md": code_file(410, name="Gone", cacheable="true"),
+            "codes/451-iana.md": code_file(451, name="Unavailable For Legal Reasons", cacheable="true").replace(
+                "sent_by: origin", "sent_by: any"
+            ),
+            "codes/451-cloudflare.md": code_file(451, "cloudflare", name="Blocked By Rule"),
             "codes/499-nginx.md": code_file(499, "nginx", name="Client Closed Request").replace(
                 "sent_by: origin", "sent_by: logs-only"
             ),
@@ -182,6 +187,37 @@ def test_one_number_from_two_vendors_is_explained_first(compare_site):
         "The number 499 is shared, but the meanings are unrelated: nginx uses it for Client Closed Request and "
         "Esri uses it for Token Required."
     )
+
+
+def test_a_standard_meaning_and_a_vendors_meaning_of_one_number_are_labelled_apart(compare_site):
+    comparison = build_comparison("451-vs-451-cloudflare")
+    assert comparison.title == "HTTP 451 Unavailable For Legal Reasons vs 451 Blocked By Rule (Cloudflare)"
+    assert comparison.differences[0] == (
+        "The number 451 is shared, but the meanings are unrelated: the standard uses it for Unavailable For Legal "
+        "Reasons and Cloudflare uses it for Blocked By Rule."
+    )
+    assert "A cache may store 451 (IANA) even without Cache-Control or Expires" in " ".join(comparison.differences)
+
+
+def test_the_summary_says_what_the_codes_share_and_where_they_part(compare_site):
+    assert build_comparison("404-vs-410").generated_summary == (
+        "Both are standard client errors, sent by the origin server; only their meanings set them apart."
+    )
+    assert build_comparison("404-vs-410-vs-451").generated_summary == (
+        "All three are standard client errors; they differ in who sends them."
+    )
+    assert build_comparison("404-vs-521").generated_summary == (
+        "404 Not Found is a standard client error, sent by the origin server; 521 Web Server Is Down is a server "
+        "error used only by Cloudflare, sent by a CDN edge."
+    )
+    # a curated summary wins on the page, the generated one stays available
+    curated = "404 says nothing is here; 410 says it was here and is gone for good."
+    assert build_comparison("404-vs-410").summary == curated
+
+
+def test_101_is_not_said_to_be_followed_by_a_final_response(compare_site):
+    assert not any("final response always follows" in p for p in build_comparison("101-vs-404").guidance.paragraphs)
+    assert build_comparison("100-vs-404").guidance.paragraphs[0].startswith("100 never ends an exchange")
 
 
 def test_body_allowed_is_derived_from_the_code(compare_site):
