@@ -658,10 +658,14 @@ class Comparison:
         owner = f"standard {word}" if first.official else f"{word} {source_phrase(first)}"
         same_sender = all(m.sent_by == first.sent_by for m in self.meanings)
         sender = SENT_BY_PHRASES[first.sent_by] if same_sender else ""
-        everyone = {2: "Both", 3: "All three", 4: "All four"}[len(self.meanings)]
+        everyone = capitalised(self.everyone)
         topics = [topic for topic, _ in self.findings]
         apart = f"they differ in {join(topics)}" if topics else "only their meanings set them apart"
         return f"{everyone} are {owner}{', ' + sender if sender else ''}; {apart}."
+
+    @property
+    def everyone(self) -> str:
+        return {2: "both", 3: "all three", 4: "all four"}[len(self.meanings)]
 
     def describe(self, m: StatusCode) -> str:
         word = CLASS_WORDS[m.digit]

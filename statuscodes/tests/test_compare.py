@@ -289,6 +289,7 @@ def test_a_curated_note_appears_above_the_generated_part(client, compare_site):
     assert "Send 410 when you removed the page on purpose." in main
     # the curated advice replaces the generated one rather than repeating it
     assert main.count("When to use which") == 1
+    assert '<p class="shared">The same for both: class (4xx),' in main
 
 
 def test_a_pair_without_notes_is_generated_in_full(client, compare_site):
