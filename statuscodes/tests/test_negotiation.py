@@ -1,9 +1,13 @@
 """Page URLs answer HTML, JSON or plain text by the Accept header alone, each with its own ETag."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.test import RequestFactory
 
 from statuscodes.negotiation import representation
+from statuscodes.tests.conftest import CAUSES_AND_FIXES, code_file
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 
@@ -154,3 +158,15 @@ def test_a_comparison_page_negotiates_and_moves_to_its_canonical_page(client, sm
     for accept in ("application/json", "*/*"):
         moved = client.get("/compare/410-vs-404", HTTP_ACCEPT=accept)
         assert (moved.status_code, moved["Location"]) == (301, "/compare/404-vs-410")
+
+
+@pytest.mark.django_db
+def test_the_text_page_shows_prose_not_code_blocks_flattened_into_a_line(client, write_tree):
+    fixes = CAUSES_AND_FIXES.replace(
+        "Send a 301.", "```nginx\nlocation /old { return 301 /new; }\n```\n\nSend a 301 from the old address."
+    )
+    root = write_tree({"codes/410-iana.md": code_file(410, name="Gone", extra=fixes)})
+    call_command("load_content", path=root, stdout=io.StringIO())
+    text = client.get("/410", HTTP_ACCEPT="text/plain").content.decode()
+    assert "[Site owners] Add a redirect\n     Send a 301 from the old address." in text
+    assert "location /old" not in text
