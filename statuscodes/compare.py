@@ -89,12 +89,15 @@ def resolve(slug: str) -> list[StatusCode]:
         if meaning is None:
             raise Http404(f"There is no status code {match[0]}.")
         meaning.primary_rank = options[0].source.rank  # lets is_primary answer without a query
+        meaning.primary_pk = options[0].pk  # and names exactly one primary even if two ranks tie
         found[meaning.pk] = meaning
     return sorted(found.values(), key=lambda m: (m.number, m.source.rank, m.source.slug))
 
 
 def token_for(meaning: StatusCode) -> str:
-    return str(meaning.number) if meaning.is_primary else f"{meaning.number}-{meaning.source.slug}"
+    """A meaning as the slug writes it: the plain number for the primary meaning, else 499-esri."""
+    primary = meaning.pk == meaning.primary_pk
+    return str(meaning.number) if primary else f"{meaning.number}-{meaning.source.slug}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,9 @@ import re
 import pytest
 from django.core.management import call_command
 from django.http import Http404
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from statuscodes.compare import Redirect, build_comparison
 from statuscodes.models import Comparison, StatusCode
@@ -129,6 +132,29 @@ def test_bad_comparison_addresses_get_the_404_page_never_a_500(client, compare_s
     html = response.content.decode()
     assert "<h1>404: nothing at" in html
     assert "<script>alert(1)" not in html
+
+
+TOKENS = st.one_of(
+    st.sampled_from(["100", "404", "410", "499", "499-esri", "499-nginx", "521", "521-cloudflare", "999", "vs", ""]),
+    st.from_regex(r"[0-9]{1,6}(-[a-z]{1,8})?", fullmatch=True),
+    st.text(max_size=12),
+)
+
+
+@hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tokens=st.lists(TOKENS, min_size=1, max_size=6))
+def test_any_slug_builds_a_comparison_or_a_redirect_or_a_404(compare_site, tokens):
+    slug = "-vs-".join(tokens)
+    try:
+        comparison = build_comparison(slug)
+    except Redirect as redirect:
+        target = redirect.target
+        assert target.isdigit() or build_comparison(target).slug == target  # one hop to the canonical page
+    except Http404:
+        pass
+    else:
+        assert comparison.slug == slug and 2 <= len(comparison.meanings) <= 4
+        comparison.to_dict()
 
 
 def test_build_comparison_raises_http404_and_redirect_for_the_api(compare_site):
