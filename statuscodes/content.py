@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from statuscodes.models import Cause, Comparison, Fix, Source, StatusClass, StatusCode, comparison_slug
 
@@ -670,6 +670,12 @@ def check_references(tree: Tree) -> None:
     classes = tree.records.get("classes", {})
     codes = tree.records.get("codes", {})
     rank = {slug: data["rank"] for slug, data in sources.items()}
+    holders: dict[int, str] = {}
+    for slug, data in sorted(sources.items()):
+        if data["rank"] in holders:
+            message = f"rank {data['rank']} is already taken by {holders[data['rank']]}; ranks must differ"
+            tree.errors.append(data["_doc"].error(message, "rank"))
+        holders.setdefault(data["rank"], slug)
     primary: dict[int, str] = {}  # a bare number in `related` means the number's primary meaning
     for number, slug in sorted(codes, key=lambda key: (key[0], rank.get(key[1], 10**6), key[1])):
         primary.setdefault(number, slug)
@@ -758,6 +764,14 @@ def sync_content(root: Path, force: bool = False) -> SyncReport:
     if tree.errors:
         raise ContentErrors(tree.errors)
     report = SyncReport()
+    try:
+        write_tree(tree, force, report)
+    except IntegrityError as exc:  # rolled back whole; say so instead of a traceback
+        raise ContentErrors([ContentError(root, f"the database refused the load, nothing was written: {exc}")]) from None
+    return report
+
+
+def write_tree(tree: Tree, force: bool, report: SyncReport) -> None:
     with transaction.atomic():
         leftovers = []
         for kind in KINDS:
@@ -772,7 +786,6 @@ def sync_content(root: Path, force: bool = False) -> SyncReport:
                     report.removed.append(label(kind, key))
                 else:
                     report.skipped.append((label(kind, key), "changed in the admin and not in content/"))
-    return report
 
 
 def edited_since_load(kind, obj) -> bool:

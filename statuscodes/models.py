@@ -73,8 +73,9 @@ class Source(ContentModel):
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=10, choices=KIND_CHOICES, default=VENDOR)
     url = models.URLField(max_length=300)
+    # Unique, so that the primary meaning of a shared number (the lowest rank) is never a tie.
     rank = models.PositiveIntegerField(
-        default=100, help_text="Lower ranks come first when one number has several meanings."
+        unique=True, help_text="Lower ranks come first when one number has several meanings."
     )
     description = models.TextField(blank=True)
     description_html = models.TextField(blank=True, editable=False)

@@ -136,3 +136,9 @@ def test_a_bare_number_in_related_means_the_primary_meaning_so_a_vendor_may_name
 def test_a_code_related_to_itself_is_an_error(write_tree):
     errors = errors_of(write_tree, {"codes/404-iana.md": code_file(404, related="[404]")})
     assert errors == ["content/codes/404-iana.md:18: related: a code cannot be related to itself (404)"]
+
+
+def test_two_sources_may_not_share_a_rank_so_the_primary_meaning_is_never_a_tie(write_tree):
+    root = write_tree({}, extra_sources=[("nginx", "nginx", "vendor", 20), ("esri", "Esri", "vendor", 20)])
+    errors = [str(e) for e in read_tree(root).errors]
+    assert errors == ["content/sources/nginx.md:6: rank: rank 20 is already taken by esri; ranks must differ"]

@@ -162,3 +162,14 @@ def test_a_changed_vendor_source_is_updated(write_tree):
     path.write_text(path.read_text().replace("name: Cloudflare", "name: Cloudflare, Inc."))
     assert "1 updated" in load(root)
     shutil.rmtree(root)
+
+
+@pytest.mark.django_db
+def test_swapping_two_source_ranks_in_one_load_is_a_clear_error_and_writes_nothing(small_site):
+    before = snapshot()
+    for slug, old, new in (("cloudflare", 10, 20), ("esri", 20, 10)):
+        path = small_site / f"sources/{slug}.md"
+        path.write_text(path.read_text().replace(f"rank: {old}", f"rank: {new}"))
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        load(small_site)
+    assert snapshot() == before
