@@ -69,7 +69,8 @@ def cached_page(variant=lambda request: "html", vary=("Accept",)):
 
 
 def cached_response(request, view, args, kwargs, revision: int, kind: str) -> HttpResponse:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    # The host is part of the key: without SITE_URL, canonical links name the host asked for.
+    path = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()[:32]
     key = f"page:{revision}:{kind}:{path}"
     hit = cache.get(key)
     if hit is not None:

@@ -135,3 +135,9 @@ def test_an_edit_made_through_another_instance_is_seen_here_at_once(client, smal
     StatusCode.objects.filter(number=404).update(summary="Edited through another instance.")
     Revision.objects.filter(pk=1).update(number=F("number") + 1)
     assert "Edited through another instance." in client.get("/404").content.decode()
+
+
+def test_a_page_cached_for_one_host_keeps_the_canonical_link_of_another(client, small_site, settings):
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    assert 'href="http://a.example/521"' in client.get("/521", HTTP_HOST="a.example").content.decode()
+    assert 'href="http://b.example/521"' in client.get("/521", HTTP_HOST="b.example").content.decode()
