@@ -669,16 +669,14 @@ def check_references(tree: Tree) -> None:
     sources = tree.records.get("sources", {})
     classes = tree.records.get("classes", {})
     codes = tree.records.get("codes", {})
-    rank = {slug: data["rank"] for slug, data in sources.items()}
     holders: dict[int, str] = {}
     for slug, data in sorted(sources.items()):
         if data["rank"] in holders:
             message = f"rank {data['rank']} is already taken by {holders[data['rank']]}; ranks must differ"
             tree.errors.append(data["_doc"].error(message, "rank"))
         holders.setdefault(data["rank"], slug)
-    primary: dict[int, str] = {}  # a bare number in `related` means the number's primary meaning
-    for number, slug in sorted(codes, key=lambda key: (key[0], rank.get(key[1], 10**6), key[1])):
-        primary.setdefault(number, slug)
+    # A bare number in `related` means the number's primary meaning.
+    primary = {number: slugs[0] for number, slugs in meanings_by_number(tree).items()}
     for (number, slug), data in codes.items():
         doc = data["_doc"]
         source = sources.get(slug)
@@ -767,7 +765,8 @@ def sync_content(root: Path, force: bool = False) -> SyncReport:
     try:
         write_tree(tree, force, report)
     except IntegrityError as exc:  # rolled back whole; say so instead of a traceback
-        raise ContentErrors([ContentError(root, f"the database refused the load, nothing was written: {exc}")]) from None
+        refusal = ContentError(root, f"the database refused the load, nothing was written: {exc}")
+        raise ContentErrors([refusal]) from None
     return report
 
 
