@@ -1,22 +1,11 @@
-/* statuscodes: the theme toggle and copy buttons; the pages work without it.
-   Loaded from <head> with `defer` (it never blocks the parser) and `blocking="render"`: chromium
-   holds the first paint until it has run, so a stored theme never flashes the other one first.
-   It arrives beside the stylesheet, which holds the first paint anyway. */
+/* statuscodes: the theme toggle and copy buttons; the pages work without it. Loaded with `defer`.
+   theme.js has already applied any stored choice before the first paint. */
 (function () {
   "use strict";
 
   var root = document.documentElement;
-  var KEY = "theme";
+  var KEY = "theme"; // the key theme.js reads
   var systemDark = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
-
-  function storedTheme() {
-    try {
-      var value = localStorage.getItem(KEY);
-      return value === "dark" || value === "light" ? value : null;
-    } catch (e) {
-      return null; // storage disabled: follow the system
-    }
-  }
 
   function systemTheme() {
     return systemDark && systemDark.matches ? "dark" : "light";
@@ -26,9 +15,6 @@
     if (theme) root.setAttribute("data-theme", theme);
     else root.removeAttribute("data-theme");
   }
-
-  // First thing, so a stored choice is on <html> before the first paint of the body.
-  applyTheme(storedTheme());
 
   function setUpThemeToggle() {
     var button = document.getElementById("theme-toggle");

@@ -56,3 +56,13 @@ def test_no_script_blocks_the_parser_and_none_is_inline_code(client, real_site):
                 assert re.search(r"\b(defer|async)\b", attributes), f"{path}: <script{attributes}> blocks the parser"
             else:
                 assert 'type="application/ld+json"' in attributes, f"{path}: <script{attributes}> is inline code"
+
+
+def test_only_the_tiny_theme_script_may_hold_the_first_paint(client, real_site):
+    """theme.js applies a stored theme before the first paint; nothing else may delay it."""
+    for path in PAGES:
+        html = page_html(client, path)
+        holding = [attributes for attributes in SCRIPT_TAG.findall(html) if 'blocking="render"' in attributes]
+        assert len(holding) == 1 and re.search(r'src="/static/js/theme\.[0-9a-f]+\.js"', holding[0]), holding
+    theme_js = client.get(re.search(r'src="(/static/js/theme\.[0-9a-f]+\.js)"', html).group(1))
+    assert len(b"".join(theme_js.streaming_content)) < 1024
