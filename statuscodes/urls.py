@@ -11,6 +11,7 @@ urlpatterns = [
     re_path(r"^(?P<slug>[1-5]xx)$", views.class_detail, name="class_detail"),
     re_path(r"^(?P<page>[1-5][0-9x]{2})/$", views.drop_trailing_slash),
     path("healthz", views.healthz, name="healthz"),
+    path("search", views.search, name="search"),
     path("compare", views.comparison_list, name="comparison_list"),
     path("compare/<str:slug>", views.comparison_detail, name="comparison_detail"),
     path("sitemap.xml", views.sitemap_xml, name="sitemap"),

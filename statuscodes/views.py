@@ -14,6 +14,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from statuscodes import api, plaintext
+from statuscodes import search as code_search
 from statuscodes.caching import cached_page
 from statuscodes.compare import Redirect, build_comparison, slug_from_choices
 from statuscodes.models import Comparison, StatusClass, StatusCode
@@ -136,6 +137,27 @@ def robots_txt(request):
 def favicon(request):
     """/favicon.ico: browsers and crawlers ask for it even though pages link the SVG icon."""
     return HttpResponseRedirect(static("favicon.svg"))
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # never echoed back into a page
+
+
+@require_safe
+@cached_page()
+def search(request):
+    """/search?q=: a number goes straight to its page; anything else lists the best meanings."""
+    query = CONTROL_CHARACTERS.sub(" ", request.GET.get("q", ""))
+    if not query.strip():
+        return render(request, "statuscodes/search_results.html", {"query": ""})
+    try:
+        results = code_search.search(query)
+    except code_search.QueryError as problem:
+        context = {"query": query[: code_search.MAX_QUERY_LENGTH], "error": str(problem)}
+        return render(request, "statuscodes/search_results.html", context, status=400)
+    number = query.strip()
+    if re.fullmatch(r"[1-5][0-9]{2}", number) and results and results[0].code == int(number):
+        return HttpResponseRedirect(reverse("code_detail", args=[number]))
+    return render(request, "statuscodes/search_results.html", {"query": query, "results": results})
 
 
 def drop_trailing_slash(request, page: str):

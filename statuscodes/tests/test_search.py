@@ -1,0 +1,569 @@
+"""Search: what it finds, in which order, the /search page, bad input, the script, and quality.
+
+The quality test runs every query of relevance.tsv against the real content/ and holds the
+ranker to 95% top-1 and 99% top-3. bench/search_bench.py measures speed (not a test).
+"""
+
+import io
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from statuscodes import search as code_search
+from statuscodes.models import StatusCode
+from statuscodes.search import MAX_QUERY_LENGTH, Index, QueryError, edit_distance, mark, parse, search, stem
+from statuscodes.tests.conftest import VENDORS, code_file
+
+RELEVANCE = Path(__file__).with_name("relevance.tsv")
+
+
+@pytest.fixture(autouse=True)
+def fresh_index():
+    """Each test builds its own index: test databases reuse revision numbers."""
+    code_search.index_cache.clear()
+    yield
+    code_search.index_cache.clear()
+
+
+def keys(results) -> list[str]:
+    return [f"{r.code}/{r.source}" for r in results]
+
+
+@pytest.fixture
+def site(write_tree, db):
+    """A dozen meanings written to tell ranking rules apart."""
+    extra_sources = [*VENDORS, ("aws-elb", "AWS Elastic Load Balancing", "vendor", 40)]
+    root = write_tree(
+        {
+            "codes/401-iana.md": code_file(401, name="Unauthorized", summary="The request has no valid credentials."),
+            "codes/404-iana.md": code_file(404, name="Not Found", cacheable="true"),
+            "codes/413-iana.md": code_file(
+                413,
+                name="Content Too Large",
+                aliases="[Payload Too Large, Request Entity Too Large]",
+                summary="The request body is bigger than the server will process.",
+            ),
+            "codes/429-iana.md": code_file(
+                429,
+                name="Too Many Requests",
+                summary="The client sent too many requests in a given time and is being rate limited.",
+            ),
+            "codes/444-nginx.md": code_file(444, "nginx", name="No Response"),
+            "codes/499-nginx.md": code_file(499, "nginx", name="Client Closed Request"),
+            "codes/499-esri.md": code_file(499, "esri", name="Token Required"),
+            "codes/502-iana.md": code_file(
+                502,
+                name="Bad Gateway",
+                when="Behind nginx, a gateway timeout upstream or a gateway timeout at the proxy "
+                "shows up here as well; the gateway timeout story is long.",
+            ),
+            "codes/504-iana.md": code_file(504, name="Gateway Timeout", summary="The upstream did not answer in time."),
+            "codes/520-cloudflare.md": code_file(520, "cloudflare", name="Web Server Returns an Unknown Error"),
+            "codes/521-cloudflare.md": code_file(
+                521,
+                "cloudflare",
+                name="Web Server Is Down",
+                summary="Cloudflare tried to connect and the origin refused the connection.",
+                when="The origin web server refused the connection from Cloudflare's edge.",
+            ),
+            "codes/561-aws-elb.md": code_file(561, "aws-elb", name="Unauthorized"),
+        },
+        extra_sources=extra_sources,
+    )
+    call_command("load_content", path=root, stdout=io.StringIO())
+    return root
+
+
+# ---------------------------------------------------------------------------------------------
+# What it finds
+
+
+def test_an_exact_number_comes_first(site):
+    assert keys(search("504"))[0] == "504/iana"
+    assert keys(search("error 521"))[0] == "521/cloudflare"
+
+
+def test_a_number_with_two_meanings_lists_the_primary_first(site):
+    assert keys(search("499"))[:2] == ["499/nginx", "499/esri"]
+
+
+def test_a_number_prefix_or_class_finds_every_code_under_it_in_number_order(site):
+    assert keys(search("52")) == ["520/cloudflare", "521/cloudflare"]
+    assert keys(search("52x")) == ["520/cloudflare", "521/cloudflare"]
+    four = ["401/iana", "404/iana", "413/iana", "429/iana", "444/nginx", "499/nginx", "499/esri"]
+    assert keys(search("4")) == four
+    assert keys(search("4xx")) == keys(search("4XX")) == four
+
+
+def test_a_number_followed_by_a_unit_is_a_quantity_not_a_code():
+    assert [t.kind for t in parse("cloudflare 100 seconds timeout")] == ["word", "word", "word", "word"]
+    assert [t.kind for t in parse("error 504")] == ["word", "number"]
+    assert [t.kind for t in parse("http/2 connection")] == ["word", "word"], "the 2 of HTTP/2 is not the 2xx class"
+
+
+def test_a_reason_phrase_finds_its_code(site):
+    assert keys(search("gateway timeout"))[0] == "504/iana"
+    assert keys(search("too many requests"))[0] == "429/iana"
+
+
+def test_a_former_name_finds_the_code(site):
+    assert keys(search("payload too large"))[0] == "413/iana"
+    assert keys(search("request entity too large"))[0] == "413/iana"
+
+
+def test_a_name_match_ranks_above_a_body_match(site):
+    """502's text says "gateway timeout" three times; 504 is named that."""
+    assert keys(search("gateway timeout"))[:2] == ["504/iana", "502/iana"]
+
+
+def test_a_vendor_word_lists_that_vendors_meanings_alike_in_number_order(site):
+    assert keys(search("nginx"))[:2] == ["444/nginx", "499/nginx"]
+    assert keys(search("nginx"))[2] == "502/iana", "a page that mentions nginx comes after nginx's own"
+    assert keys(search("cloudflare")) == ["520/cloudflare", "521/cloudflare"]
+    assert keys(search("aws elb")) == ["561/aws-elb"]
+
+
+def test_a_vendor_word_picks_that_vendors_meaning_of_a_number(site):
+    assert keys(search("esri 499"))[0] == "499/esri"
+    assert keys(search("nginx 499"))[0] == "499/nginx"
+
+
+def test_misspellings_still_find_the_code(site):
+    assert keys(search("gatway timout"))[0] == "504/iana"
+    assert keys(search("unauthorised"))[0] == "401/iana"
+    assert keys(search("clodflare"))[0] == "520/cloudflare"
+
+
+def test_a_word_being_typed_is_completed(site):
+    assert keys(search("gateway tim"))[0] == "504/iana"
+    assert keys(search("payload too lar"))[0] == "413/iana"
+
+
+def test_symptoms_find_the_code_through_its_summary_and_when_you_see_it(site):
+    assert keys(search("origin refused connection"))[0] == "521/cloudflare"
+    assert keys(search("rate limited"))[0] == "429/iana"
+
+
+def test_the_official_meaning_wins_a_tie(site):
+    assert keys(search("unauthorized"))[:2] == ["401/iana", "561/aws-elb"]
+
+
+def test_a_query_that_matches_nothing_finds_nothing(site):
+    assert search("xylophone") == []
+    assert search("the a of") == [], "only words too common to search for"
+
+
+def test_results_carry_what_the_api_returns(site):
+    result = search("gateway timeout")[0]
+    assert result.to_dict() == {
+        "code": 504,
+        "name": "Gateway Timeout",
+        "source": "iana",
+        "summary": "The upstream did not answer in time.",
+        "url": "/504",
+        "score": round(result.score, 3),
+    }
+    assert isinstance(result.to_dict()["score"], float)
+    assert search("499")[1].url == "/499#esri", "a second meaning links to its place on the number's page"
+
+
+def test_the_limit_caps_the_results(site):
+    assert len(search("4", limit=3)) == 3
+    assert keys(search("4", limit=3)) == keys(search("4"))[:3]
+
+
+# ---------------------------------------------------------------------------------------------
+# Order and the index
+
+
+def test_the_order_does_not_depend_on_the_order_rows_come_from_the_database(site):
+    entries = code_search.entries_from_database()
+    forward, backward = Index(entries), Index(list(reversed(entries)))
+    for query in ["4", "nginx", "gateway timeout", "unauthorized", "request", "cloudflare origin", "499"]:
+        assert keys(forward.search(query, 20)) == keys(backward.search(query, 20)), query
+
+
+def test_an_admin_edit_is_searchable_at_once(site):
+    assert keys(search("teapot")) == []
+    code = StatusCode.objects.get(number=404)
+    code.name = "Teapot Not Found"
+    code.save()
+    assert keys(search("teapot")) == ["404/iana"]
+
+
+def test_the_index_is_built_once_per_content_revision(site):
+    with mock.patch.object(code_search, "entries_from_database", wraps=code_search.entries_from_database) as reads:
+        search("gateway")
+        search("timeout")
+        search("nginx")
+        assert reads.call_count == 1
+        StatusCode.objects.get(number=404).save()
+        search("gateway")
+        search("timeout")
+        assert reads.call_count == 2
+
+
+def test_the_stemmer_folds_plurals_and_verb_forms():
+    assert stem("limited") == stem("limit") == stem("limits") == stem("limiting")
+    assert stem("refused") == stem("refuse") == stem("refuses")
+    assert stem("proxies") == stem("proxy")
+    assert stem("https") != stem("http")
+    assert stem("status") == "status"
+
+
+def test_edit_distance_counts_a_swap_of_neighbours_as_one():
+    assert edit_distance("gatway", "gateway", 2) == 1
+    assert edit_distance("ngnix", "nginx", 2) == 1
+    assert edit_distance("timeout", "teapot", 2) == 3, "beyond the limit reports limit + 1"
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\t\n"])
+def test_an_empty_query_is_refused_with_a_clear_message(query):
+    with pytest.raises(QueryError, match="Type what you are looking for"):
+        search(query)
+
+
+def test_a_query_over_the_limit_is_refused_and_one_at_the_limit_is_searched(site):
+    with pytest.raises(QueryError, match=f"201 characters long; the limit is {MAX_QUERY_LENGTH}"):
+        search("a" * 201)
+    assert search("gateway " + "x" * (MAX_QUERY_LENGTH - 8)) is not None
+
+
+@pytest.mark.parametrize("limit", [0, -1, 101])
+def test_an_impossible_limit_is_refused(limit):
+    with pytest.raises(QueryError, match="between 1 and 100"):
+        search("gateway", limit=limit)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "'; DROP TABLE statuscodes_statuscode; --",
+        '" OR 1=1 --',
+        "<script>alert(1)</script>",
+        "\x00\x00",
+        "gateway\x00timeout",
+        "🔥 504 🔥",
+        "５０４",  # full-width digits
+        "%s %d {0} {{ query }}",
+        "\\",
+        "((((",
+        "*",
+    ],
+)
+def test_any_other_text_is_searched_safely(site, query):
+    results = search(query)
+    assert isinstance(results, list)
+    assert StatusCode.objects.count() == 12
+
+
+def test_full_width_digits_are_numbers(site):
+    assert keys(search("５０４"))[0] == "504/iana"
+
+
+def test_marking_escapes_the_text_and_wraps_only_matched_words():
+    html = mark('Gateway <Timeout> & "gateways"', frozenset({"gateway"}))
+    assert html == "<mark>Gateway</mark> &lt;Timeout&gt; &amp; &quot;<mark>gateways</mark>&quot;"
+
+
+# ---------------------------------------------------------------------------------------------
+# The /search page
+
+
+def test_an_exact_number_goes_straight_to_the_code_page(client, site):
+    response = client.get("/search", {"q": "504"})
+    assert response.status_code == 302
+    assert response["Location"] == "/504"
+
+
+def test_a_number_with_several_meanings_goes_to_the_numbers_page(client, site):
+    response = client.get("/search", {"q": " 499 "})
+    assert response.status_code == 302
+    assert response["Location"] == "/499"
+
+
+def test_a_number_nobody_defines_lists_results_instead_of_redirecting(client, site):
+    response = client.get("/search", {"q": "418"})
+    assert response.status_code == 200
+    assert "No status code matches" in response.content.decode()
+
+
+def test_the_page_lists_results_best_first_with_matches_marked(client, site):
+    response = client.get("/search", {"q": "gatway timout"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index('href="/504"') < html.index('href="/502"')
+    assert '<span class="num c5">504</span> <mark>Gateway</mark> <mark>Timeout</mark></a>' in html
+    assert 'value="gatway timout"' in html, "the query stays in the box"
+    assert '<meta name="robots" content="noindex">' in html
+
+
+def test_a_vendor_result_is_labelled_with_its_vendor(client, site):
+    html = client.get("/search", {"q": "origin refused connection"}).content.decode()
+    link = '<a href="/521"><span class="num c5">521</span> Web Server Is Down</a>'
+    assert link + ' <span class="badge vendor">Cloudflare</span>' in html
+    assert "<mark>refused</mark>" in html
+
+
+@pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "   "}])
+def test_an_empty_or_missing_query_gets_a_friendly_page_with_examples(client, site, params):
+    response = client.get("/search", params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Type a code, its name, a vendor or the symptom you see" in html
+    assert 'href="/search?q=payload+too+large"' in html
+
+
+def test_a_query_over_the_limit_gets_a_400_page_that_says_why(client, site):
+    response = client.get("/search", {"q": "x" * 201})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The search is 201 characters long; the limit is 200." in html
+    assert 'role="alert"' in html
+
+
+def test_no_results_gets_a_friendly_page(client, site):
+    response = client.get("/search", {"q": "xylophone"})
+    assert response.status_code == 200
+    assert "No status code matches &ldquo;xylophone&rdquo;." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "<script>alert(1)</script>",
+        '"><img src=x onerror=alert(1)>',
+        "gateway<b>timeout</b>",
+        "' OR 1=1 --",
+    ],
+)
+def test_the_query_is_never_reflected_unescaped(client, site, query):
+    html = client.get("/search", {"q": query}).content.decode()
+    main = html.split('<main id="main"')[1]
+    assert "<script>alert" not in main and "<img" not in main and "<b>" not in main
+    assert 'onerror=alert(1)>"' not in main
+
+
+def test_control_characters_never_reach_the_page(client, site):
+    response = client.get("/search", {"q": "gateway\x00time\x1bout"})
+    assert response.status_code == 200
+    assert "\x00" not in response.content.decode() and "\x1b" not in response.content.decode()
+
+
+def test_the_page_is_cached_by_revision_like_every_page(client, site):
+    first = client.get("/search", {"q": "gateway"})
+    assert first["ETag"]
+    assert client.get("/search", {"q": "gateway"}, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_the_page_only_answers_get_and_head(client, site):
+    assert client.head("/search", {"q": "gateway"}).status_code == 200
+    assert client.post("/search", {"q": "gateway"}).status_code == 405
+
+
+def test_every_page_loads_the_search_script_deferred_and_no_inline_script(client, site):
+    for path in ["/", "/search?q=gateway", "/504"]:
+        html = client.get(path, HTTP_ACCEPT="text/html").content.decode()
+        assert '<script src="/static/js/search.' in html and "search." in html
+        script = html.split('<script src="/static/js/search.')[1].split(">")[0]
+        assert script.endswith(" defer"), script
+        for tag in html.split("<script")[1:]:
+            attributes = tag.split(">")[0]
+            assert "src=" in attributes or 'type="application/ld+json"' in attributes, "no inline scripts"
+
+
+# ---------------------------------------------------------------------------------------------
+# Quality on the real content
+
+
+def relevance_set() -> list[tuple[str, str, str]]:
+    rows = []
+    for line in RELEVANCE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            query, expected, kind = line.split("\t")
+            rows.append((query, expected if "/" in expected else f"{expected}/iana", kind))
+    return rows
+
+
+def test_the_relevance_set_is_large_and_varied():
+    rows = relevance_set()
+    kinds = {kind for _, _, kind in rows}
+    assert len(rows) >= 100
+    assert {"number", "prefix", "name", "alias", "typo", "symptom", "vendor"} <= kinds
+    assert len({query for query, _, _ in rows}) == len(rows), "no query twice"
+
+
+def test_the_real_content_meets_the_relevance_bar(db):
+    call_command("load_content", path=settings.CONTENT_DIR, stdout=io.StringIO())
+    rows = relevance_set()
+    existing = {f"{c.number}/{c.source.slug}" for c in StatusCode.objects.select_related("source")}
+    missing = sorted({expected for _, expected, _ in rows} - existing)
+    assert not missing, f"the relevance set expects meanings content/ does not have: {missing}"
+    top1 = top3 = 0
+    misses = []
+    for query, expected, kind in rows:
+        found = keys(search(query, limit=3))
+        top1 += found[:1] == [expected]
+        top3 += expected in found
+        if found[:1] != [expected]:
+            misses.append(f"{kind:8} {query!r}: want {expected}, got {found}")
+    report = "\n".join(misses)
+    assert top1 / len(rows) >= 0.95, f"top-1 {top1}/{len(rows)} = {top1 / len(rows):.1%}, misses:\n{report}"
+    assert top3 / len(rows) >= 0.99, f"top-3 {top3}/{len(rows)} = {top3 / len(rows):.1%}, misses:\n{report}"
+
+
+# ---------------------------------------------------------------------------------------------
+# In the browser: static/js/search.js with Debian's chromium (skipped when it is absent)
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"chromium not found at {CHROMIUM}: apt-get install chromium to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    # As in test_browser.py: Playwright's loop runs in this thread, and nothing here is async.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_site(write_tree, transactional_db, live_server, settings):
+    root = write_tree(
+        {
+            "codes/404-iana.md": code_file(404, name="Not Found", cacheable="true"),
+            "codes/504-iana.md": code_file(504, name="Gateway Timeout", summary="The upstream did not answer in time."),
+            "codes/502-iana.md": code_file(502, name="Bad Gateway", summary="The gateway got a bad answer."),
+            "codes/521-cloudflare.md": code_file(521, "cloudflare", name="Web Server Is Down"),
+        },
+        extra_sources=VENDORS,
+    )
+    call_command("load_content", path=root, stdout=io.StringIO())
+    # the live server finds the hashed files the pages link in the collected manifest
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, settings.STATIC_ROOT]
+    return live_server
+
+
+def answer_like_the_api(route):
+    """/api/v1/search as agreed with the API: {"query", "results": [SearchResult.to_dict()]}."""
+    from urllib.parse import parse_qs, urlsplit
+
+    query = parse_qs(urlsplit(route.request.url).query).get("q", [""])[0]
+    body = {"query": query, "results": [r.to_dict() for r in search(query)]}
+    route.fulfill(status=200, content_type="application/json", json=body)
+
+
+@pytest.fixture
+def open_page(browser, live_site):
+    contexts = []
+
+    def open_page(path: str, api=answer_like_the_api):
+        context = browser.new_context(base_url=live_site.url)
+        context.set_default_timeout(5000)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("console", lambda message: message.type == "error" and page.errors.append(message.text))
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        page.route("**/api/v1/search?*", api)
+        page.goto(path)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def test_suggestions_appear_as_you_type_with_the_words_marked(open_page):
+    page = open_page("/404")
+    box = page.get_by_role("combobox", name="Search status codes")
+    box.press_sequentially("gateway tim")
+    listbox = page.get_by_role("listbox", name="Matching status codes")
+    options = listbox.get_by_role("option")
+    options.first.wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    assert options.first.inner_text().startswith("504 Gateway Timeout")
+    assert listbox.locator("mark").first.inner_text() == "Gateway"
+    assert page.errors == []
+
+
+def test_arrow_keys_walk_the_suggestions_and_enter_opens_one(open_page):
+    page = open_page("/404")
+    box = page.get_by_role("combobox", name="Search status codes")
+    box.press_sequentially("gateway")
+    page.get_by_role("option").first.wait_for()
+    box.press("ArrowDown")
+    first = page.get_by_role("option").first
+    assert first.get_attribute("aria-selected") == "true"
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    box.press("ArrowDown")
+    assert page.get_by_role("option").nth(1).get_attribute("aria-selected") == "true"
+    box.press("ArrowUp")
+    box.press("Enter")
+    page.wait_for_url("**/502")
+
+
+def test_escape_closes_the_suggestions_and_enter_then_submits_the_form(open_page):
+    page = open_page("/404")
+    box = page.get_by_role("combobox", name="Search status codes")
+    box.press_sequentially("gateway")
+    page.get_by_role("option").first.wait_for()
+    box.press("Escape")
+    assert page.get_by_role("listbox", name="Matching status codes").is_hidden()
+    assert box.get_attribute("aria-expanded") == "false"
+    box.press("Enter")
+    page.wait_for_url("**/search?q=gateway")
+    assert page.get_by_role("link", name="502 Bad Gateway").is_visible()
+
+
+def test_a_click_on_a_suggestion_opens_it(open_page):
+    page = open_page("/404")
+    page.get_by_role("combobox", name="Search status codes").press_sequentially("web server")
+    page.get_by_role("option").first.click()
+    page.wait_for_url("**/521")
+
+
+def test_slash_jumps_to_the_search_box_but_types_normally_inside_a_field(open_page):
+    page = open_page("/404")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "site-search"
+    page.keyboard.type("a/b")
+    assert page.get_by_role("combobox", name="Search status codes").input_value() == "a/b"
+
+
+def test_without_the_api_the_box_stays_a_plain_search_form(open_page):
+    page = open_page("/404", api=lambda route: route.fulfill(status=404, json={"error": "not found"}))
+    box = page.get_by_role("combobox", name="Search status codes")
+    box.press_sequentially("gateway")
+    page.wait_for_timeout(400)
+    assert page.get_by_role("listbox", name="Matching status codes").is_hidden()
+    box.press("Enter")
+    page.wait_for_url("**/search?q=gateway")
+    assert page.get_by_role("link", name="504 Gateway Timeout").is_visible()
+    assert [e for e in page.errors if "404" not in e] == []
+
+
+def test_the_search_page_box_suggests_too_and_shows_no_console_errors(open_page):
+    page = open_page("/search?q=gateway")
+    assert page.get_by_role("link", name="504 Gateway Timeout").is_visible()
+    box = page.get_by_role("combobox", name="A number, a name, a vendor or what went wrong")
+    assert box.input_value() == "gateway"
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "search-page-q"
+    box.fill("")
+    box.press_sequentially("bad gate")
+    page.get_by_role("option").first.wait_for()
+    assert page.get_by_role("option").first.inner_text().startswith("502 Bad Gateway")
+    assert page.errors == []
