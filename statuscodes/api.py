@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from statuscodes import openapi
+from statuscodes import openapi, search
 from statuscodes.caching import cached_page
 from statuscodes.compare import SEPARATOR, Redirect, build_comparison
 from statuscodes.models import Revision, Source, StatusClass, StatusCode
@@ -22,7 +22,11 @@ CLASS_SLUGS = openapi.CLASS_SLUGS
 BOOLEANS = ["true", "false"]
 
 
-class BadParameter(Exception):
+class BadQuery(Exception):
+    """A request we cannot answer as asked; the message says what to send instead (a 400)."""
+
+
+class BadParameter(BadQuery):
     """A query parameter with a value we do not accept; the message names the allowed ones."""
 
     def __init__(self, name: str, value: str, allowed: list[str]):
@@ -48,7 +52,7 @@ def json_response(document, request, *args, **kwargs) -> HttpResponse:
         data = document(request, *args, **kwargs)
     except Http404 as exc:
         return error_response(404, str(exc) or "Not found.")
-    except BadParameter as exc:
+    except BadQuery as exc:
         return error_response(400, str(exc))
     if isinstance(data, HttpResponse):
         return data
@@ -184,6 +188,16 @@ def compare_document(request, slug: str) -> dict | HttpResponse:
         return build_comparison(slug).to_dict()
     except Redirect as canonical:
         return HttpResponsePermanentRedirect(canonical_location(request, canonical))
+
+
+def search_document(request) -> dict:
+    """The meanings that best match `q`, best first; an empty or over-long query is a 400."""
+    query = request.GET.get("q", "")
+    try:
+        results = search.search(query)
+    except search.QueryError as exc:
+        raise BadQuery(str(exc)) from None
+    return {"query": query, "results": [result.to_dict() for result in results]}
 
 
 def canonical_location(request, canonical: Redirect) -> str:
@@ -326,6 +340,7 @@ classes = endpoint(classes_document)
 class_detail = endpoint(class_document)
 export = endpoint(export_document)
 compare = endpoint(compare_document)
+search_results = endpoint(search_document)
 openapi_json = endpoint(openapi_document, variant="openapi")
 
 

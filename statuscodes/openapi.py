@@ -118,6 +118,24 @@ def schemas(source_slugs: list[str]) -> dict:
             }
         ),
         "Index": obj({"docs": STRING, "openapi": STRING, "endpoints": array(STRING)}),
+        "SearchResults": obj(
+            {
+                "query": {"type": "string", "description": "the query as received"},
+                "results": array(
+                    obj(
+                        {
+                            "code": CODE,
+                            "name": STRING,
+                            "source": source_slug,
+                            "summary": STRING,
+                            "url": PATH,
+                            "score": {"type": "number", "description": "relevance; higher is better"},
+                        }
+                    )
+                ),
+            },
+            "The best matches first, at most 20.",
+        ),
         "ComparedCode": obj({name: summary[name] for name in COMPARED_CODE_FIELDS}),
         "Comparison": obj(
             {
@@ -161,7 +179,7 @@ CACHING_HEADERS = {
     "Access-Control-Allow-Origin": {"required": True, "schema": {"type": "string", "const": "*"}},
 }
 ERRORS = {
-    400: "A query parameter has a value that is not allowed; the message names the allowed ones.",
+    400: "A query parameter is missing or has a value that is not allowed; the message says what to send.",
     404: "No such code, meaning, class, comparison or path.",
 }
 
@@ -258,6 +276,23 @@ def paths(source_slugs: list[str], csv_columns: dict[str, str]) -> dict:
             STRING,
             content={"text/csv": {"schema": STRING}},
             description=f"RFC 4180 CSV with a header row. Columns, in order:\n\n{columns}",
+        ),
+        "/search": operation(
+            "Search by number, name, vendor or symptom",
+            ref("SearchResults"),
+            errors=[400],
+            parameters=[
+                {
+                    "name": "q",
+                    "in": "query",
+                    "required": True,
+                    "description": "what to look for: 504, gateway timeout, cloudflare origin down, rate limited",
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+                }
+            ],
+            description="A number ranks its own meanings first; vendor words match that vendor's codes; "
+            "misspellings are corrected and the last word completes as a prefix. A query that is empty, "
+            "only spaces, or longer than 200 characters answers 400.",
         ),
         "/compare/{slug}": operation(
             "Two to four codes side by side",

@@ -299,3 +299,17 @@ def test_another_spelling_of_a_comparison_moves_to_its_canonical_api_address(cli
 @pytest.mark.parametrize("slug", ["404-vs-999", "404", "404-vs-410-vs-499-vs-521-vs-200", "abc-vs-def"])
 def test_a_comparison_of_codes_that_do_not_exist_is_a_json_404(client, small_site, slug):
     assert get_json(client, f"/api/v1/compare/{slug}", status=404)["status"] == 404
+
+
+def test_search_answers_the_query_and_the_best_matches_first(client, small_site):
+    data = get_json(client, "/api/v1/search?q=gone")
+    assert data["query"] == "gone"
+    first = data["results"][0]
+    assert (first["code"], first["name"], first["source"], first["url"]) == (410, "Gone", "iana", "/410")
+    assert first["score"] > 0
+
+
+@pytest.mark.parametrize("query", ["", "?q=", "?q=%20%20", "?q=" + "x" * 201])
+def test_an_empty_missing_or_overlong_search_is_a_400_saying_why(client, small_site, query):
+    data = get_json(client, f"/api/v1/search{query}", status=400)
+    assert data["status"] == 400 and data["error"]
