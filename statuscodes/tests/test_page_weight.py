@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 BUDGET = 50 * 1024
-PAGES = ["/", "/521", "/5xx", "/compare/100-vs-521"]
+PAGES = ["/", "/521", "/5xx", "/compare/100-vs-521", "/search?q=gateway+timeout"]
 ASSET = re.compile(r'<(?:link rel="stylesheet" href|script[^>]* src)="([^"]+)"')
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>")
 
