@@ -148,7 +148,8 @@ LIGHT, DARK = "rgb(255, 255, 255)", "rgb(21, 23, 26)"
 
 def test_pages_load_without_console_errors_or_csp_violations(open_page):
     page = open_page("/")
-    for path in ["/", "/521", "/503", "/499", "/5xx", "/4xx", "/999", "/compare", "/compare/404-vs-521"]:
+    for path in ["/", "/521", "/503", "/499", "/5xx", "/4xx", "/999", "/compare", "/compare/404-vs-521", "/search",
+                 "/search?q=server", "/search?q=nothing+matches+this", "/api/"]:  # fmt: skip
         page.goto(path)
         page.wait_for_load_state("load")
     assert page.errors == []
@@ -216,9 +217,58 @@ def test_copy_buttons_put_the_example_and_fix_commands_on_the_clipboard(open_pag
     assert page.evaluate("navigator.clipboard.readText()") == (
         "GET /status HTTP/1.1\nHost: api.example\n\nHTTP/1.1 503 Service Unavailable\nRetry-After: 30"
     )
-    assert page.get_by_role("status").inner_text() == "Copied to the clipboard"
+    assert page.get_by_role("status").filter(has_text="Copied to the clipboard").count() == 1, "said aloud too"
     page.get_by_role("button", name="Copy code").first.click()
     assert page.evaluate("navigator.clipboard.readText()") == "sudo systemctl restart nginx"
+
+
+def test_instant_search_suggests_codes_as_you_type_and_arrow_keys_open_one(open_page):
+    from playwright.sync_api import expect
+
+    page = open_page("/")
+    box = page.get_by_role("combobox", name="Search status codes")
+    box.press_sequentially("gone", delay=30)
+    options = page.get_by_role("listbox", name="Matching status codes").get_by_role("option")
+    expect(options.first).to_contain_text("410 Gone")
+    assert box.get_attribute("aria-expanded") == "true"
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") == options.first.get_attribute("id")
+    assert options.first.get_attribute("aria-selected") == "true"
+    box.press("Enter")
+    page.wait_for_url("**/410")
+    assert page.errors == []
+
+
+def test_escape_closes_the_suggestions_and_enter_lists_every_result(open_page):
+    from playwright.sync_api import expect
+
+    page = open_page("/5xx")
+    box = page.get_by_role("combobox", name="Search status codes")
+    box.press_sequentially("server", delay=30)
+    listbox = page.get_by_role("listbox", name="Matching status codes")
+    expect(listbox).to_be_visible()
+    box.press("Escape")
+    expect(listbox).to_be_hidden()
+    assert box.get_attribute("aria-expanded") == "false"
+    box.press("Enter")
+    page.wait_for_url("**/search?q=server")
+    results = page.locator("main .search-results li")
+    expect(results.first).to_be_visible()
+    assert "521" in page.locator("main .search-results").inner_text()
+    assert page.errors == []
+
+
+def test_slash_jumps_to_the_search_box_except_while_typing_in_a_field(open_page):
+    page = open_page("/521")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "site-search"
+    assert page.evaluate("document.activeElement.value") == "", "the slash itself is not typed"
+    page.get_by_label("Second code").focus()
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.name") == "b"
+    page.goto("/search?q=gone")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "search-page-q", "the search page's own box"
 
 
 def test_the_compare_control_works_from_the_keyboard(open_page):
@@ -251,6 +301,16 @@ def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(open_pag
     assert page.evaluate("document.activeElement.closest('main') !== null")
 
 
+def test_every_page_has_one_banner_main_and_footer_and_named_navigation(open_page):
+    page = open_page("/")
+    for path in ["/", "/521", "/5xx", "/compare/404-vs-521", "/search?q=server"]:
+        page.goto(path)
+        for role in ("banner", "main", "contentinfo"):
+            assert page.get_by_role(role).count() == 1, f"{path}: {role}"
+        assert page.get_by_role("navigation", name="Classes").count() == 1
+        assert page.get_by_role("search", name="Site search").count() == 1
+
+
 def test_keyboard_focus_is_visible(open_page):
     page = open_page("/")
     for _ in range(3):
@@ -273,7 +333,9 @@ def test_a_visitor_can_walk_from_home_to_a_code_and_back_by_the_breadcrumbs(open
     assert page.url == page.url.split("/5xx")[0].rstrip("/") + "/"
 
 
-@pytest.mark.parametrize("path", ["/", "/521", "/503", "/5xx", "/999", "/compare/404-vs-521"])
+@pytest.mark.parametrize(
+    "path", ["/", "/521", "/503", "/5xx", "/999", "/compare/404-vs-521", "/search?q=server", "/api/"]
+)
 def test_pages_fit_a_320_pixel_wide_screen_without_sideways_scrolling(open_page, path):
     page = open_page(path, viewport={"width": 320, "height": 640})
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
