@@ -93,12 +93,15 @@ def read_only(view):
     return wrapper
 
 
-def endpoint(document, variant: str = "json"):
-    """Turn a document function into a cached, CORS-enabled, read-only JSON view."""
+def endpoint(document, variant: str = "json", params: tuple[str, ...] = ()):
+    """Turn a document function into a cached, CORS-enabled, read-only JSON view.
+
+    `params` names the query parameters the document reads; the rest of a query string is ignored.
+    """
 
     @cors
     @read_only
-    @cached_page(variant=lambda request: variant, vary=())
+    @cached_page(variant=lambda request: variant, vary=(), params=params)
     @wraps(document)
     def view(request, *args, **kwargs):
         return json_response(document, request, *args, **kwargs)
@@ -333,14 +336,14 @@ def export_csv(request):
 # Views: URL names match the paths in openapi.py
 
 index = endpoint(index_document)
-codes = endpoint(codes_document)
+codes = endpoint(codes_document, params=("class", "source", "official"))
 code_detail = endpoint(code_document)
 meaning_detail = endpoint(meaning_document)
 classes = endpoint(classes_document)
 class_detail = endpoint(class_document)
 export = endpoint(export_document)
 compare = endpoint(compare_document)
-search_results = endpoint(search_document)
+search_results = endpoint(search_document, params=("q",))
 openapi_json = endpoint(openapi_document, variant="openapi")
 
 

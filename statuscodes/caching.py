@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date, quote_etag, urlencode
 
 from statuscodes.models import Revision
 
@@ -35,7 +35,7 @@ def current_revision() -> tuple[int, int]:
     return number, int(changed_at.timestamp())
 
 
-def cached_page(variant=lambda request: "html", vary=("Accept",)):
+def cached_page(variant=lambda request: "html", vary=("Accept",), params=()):
     """Serve a GET view from the cache while the content revision is unchanged.
 
     The revision is read from the database on every request (one primary-key lookup), so an
@@ -43,7 +43,9 @@ def cached_page(variant=lambda request: "html", vary=("Accept",)):
     of older revisions are simply never asked for again. `variant` names the representation
     (HTML, JSON, text) the request negotiated, so each has its own ETag and cache entry.
     `vary` names the request headers that choose it: API URLs, which always answer JSON, pass
-    none so a CDN keeps one copy whatever Accept says.
+    none so a CDN keeps one copy whatever Accept says. `params` names the query parameters the
+    view reads; any other part of the query string is ignored, so `?x=1`, `?x=2`, ... cannot
+    fill the cache with copies of one page. The ETag carries the URL's key, so it is per URL.
     """
 
     def decorator(view):
@@ -51,10 +53,11 @@ def cached_page(variant=lambda request: "html", vary=("Accept",)):
         def wrapper(request, *args, **kwargs):
             revision, last_modified = current_revision()
             kind = variant(request)
-            etag = quote_etag(f"{revision}-{kind}")
+            url_key = page_key(request, params)
+            etag = quote_etag(f"{revision}-{kind}-{url_key[:12]}")
             response = get_conditional_response(request, etag=etag, last_modified=last_modified)
             if response is None:
-                response = cached_response(request, view, args, kwargs, revision, kind)
+                response = cached_response(request, view, args, kwargs, f"page:{revision}:{kind}:{url_key}")
             if response.status_code in (200, 304):
                 response["ETag"] = etag
                 response["Last-Modified"] = http_date(last_modified)
@@ -68,10 +71,16 @@ def cached_page(variant=lambda request: "html", vary=("Accept",)):
     return decorator
 
 
-def cached_response(request, view, args, kwargs, revision: int, kind: str) -> HttpResponse:
-    # The host is part of the key: without SITE_URL, canonical links name the host asked for.
-    path = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()[:32]
-    key = f"page:{revision}:{kind}:{path}"
+def page_key(request, params) -> str:
+    """The host, the path and the named query parameters: everything that chooses the page.
+
+    The host is part of it: without SITE_URL, canonical links name the host asked for.
+    """
+    query = urlencode(sorted((name, value) for name in params for value in request.GET.getlist(name)))
+    return hashlib.sha256(f"{request.get_host()}{request.path}?{query}".encode()).hexdigest()[:32]
+
+
+def cached_response(request, view, args, kwargs, key: str) -> HttpResponse:
     hit = cache.get(key)
     if hit is not None:
         content, content_type = hit

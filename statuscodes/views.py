@@ -143,7 +143,7 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # never echoed bac
 
 
 @require_safe
-@cached_page()
+@cached_page(params=("q",))
 def search(request):
     """/search?q=: a number goes straight to its page; anything else lists the best meanings."""
     query = CONTROL_CHARACTERS.sub(" ", request.GET.get("q", ""))

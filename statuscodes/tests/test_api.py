@@ -313,3 +313,11 @@ def test_search_answers_the_query_and_the_best_matches_first(client, small_site)
 def test_an_empty_missing_or_overlong_search_is_a_400_saying_why(client, small_site, query):
     data = get_json(client, f"/api/v1/search{query}", status=400)
     assert data["status"] == 400 and data["error"]
+
+
+def test_filtered_listings_are_cached_per_filter_and_ignore_other_parameters(client, small_site):
+    fourxx = client.get("/api/v1/codes?class=4xx")
+    fivexx = client.get("/api/v1/codes?class=5xx")
+    assert fourxx["ETag"] != fivexx["ETag"]
+    assert fourxx.json() != fivexx.json()
+    assert client.get("/api/v1/codes?class=4xx&junk=1")["ETag"] == fourxx["ETag"]

@@ -141,3 +141,20 @@ def test_a_page_cached_for_one_host_keeps_the_canonical_link_of_another(client, 
     settings.ALLOWED_HOSTS = ["a.example", "b.example"]
     assert 'href="http://a.example/521"' in client.get("/521", HTTP_HOST="a.example").content.decode()
     assert 'href="http://b.example/521"' in client.get("/521", HTTP_HOST="b.example").content.decode()
+
+
+def test_an_unknown_query_string_serves_the_same_cached_page_and_etag(client, small_site):
+    from django.core.cache import cache
+
+    plain = client.get("/521")
+    cache_size = len(cache._cache)
+    for junk in ("?x=1", "?x=2", "?utm_source=mail&y=3"):
+        response = client.get(f"/521{junk}")
+        assert response["ETag"] == plain["ETag"]
+        assert response.content == plain.content
+    assert len(cache._cache) == cache_size
+
+
+def test_etags_are_per_url_so_one_page_validator_does_not_answer_for_another(client, small_site):
+    etag = client.get("/521")["ETag"]
+    assert client.get("/404", HTTP_IF_NONE_MATCH=etag).status_code == 200
