@@ -42,22 +42,27 @@ def relevance_queries() -> list[str]:
     return [line.split("\t")[0] for line in lines if line and not line.startswith("#")]
 
 
-def timed(function, queries: list[str], rounds: int) -> list[float]:
-    """Milliseconds per query, every query `rounds` times, after one warm-up pass."""
+def timed(function, queries: list[str], rounds: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds per query, every query `rounds` times, after a warm-up pass.
+
+    CPU time is what a query costs; wall time adds whatever else the machine was doing.
+    """
     for query in queries:
         function(query)
-    samples = []
+    wall, cpu = [], []
     for _ in range(rounds):
         for query in queries:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             function(query)
-            samples.append((time.perf_counter() - start) * 1000)
-    return samples
+            cpu.append((time.process_time() - start_cpu) * 1000)
+            wall.append((time.perf_counter() - start) * 1000)
+    return wall, cpu
 
 
-def report(label: str, samples: list[float]) -> None:
-    cuts = statistics.quantiles(samples, n=100, method="inclusive")
-    print(f"{label:<46} p50 {cuts[49]:7.3f} ms   p99 {cuts[98]:7.3f} ms   max {max(samples):7.3f} ms")
+def report(label: str, samples: tuple[list[float], list[float]]) -> None:
+    for clock, values in zip(("wall", "cpu"), samples, strict=True):
+        cuts = statistics.quantiles(values, n=100, method="inclusive")
+        print(f"{label + ', ' + clock:<44} p50 {cuts[49]:7.3f} ms   p99 {cuts[98]:7.3f} ms   max {max(values):7.3f} ms")
 
 
 def synthetic_entries(real: list, count: int, seed: int = 0) -> list:
@@ -114,7 +119,8 @@ def main() -> None:
         start = time.perf_counter()
         index = search.Index(real)
         build_ms = (time.perf_counter() - start) * 1000
-        print(f"{len(queries)} queries x {args.rounds} rounds; Python {sys.version.split()[0]}")
+        print(f"{len(queries)} queries x {args.rounds} rounds; Python {sys.version.split()[0]}; "
+              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the start")  # fmt: skip
         print(f"real corpus: {len(real)} meanings, {len(index.postings)} terms")
         print(f"  read from the database {read_ms:.1f} ms, index built in {build_ms:.1f} ms")
         search.search("warm up")  # builds the cached index of the current revision

@@ -57,6 +57,7 @@ PHRASE_WEIGHT = 1.0  # two words side by side ("rate limit") count again as a ph
 COORDINATION = 1.0  # scores are scaled by (share of the query's words matched) ** this
 OFFICIAL_PRIOR = 1.03  # near-ties go to the official meaning
 RARE = 2  # a word in this few meanings may be a typo of a common one
+UBIQUITOUS = 0.8  # a word in more than this share of meanings is nearly a stopword
 PREFIX_MATCH, SYNONYM_MATCH = 0.6, 0.6  # what a completed or synonym word is worth
 FUZZY_MATCH = {1: 0.7, 2: 0.5}  # ... and a corrected one, by edit distance
 PREFIX_EXPANSIONS = 8  # completions tried for the word being typed, the most common first
@@ -341,7 +342,9 @@ class Index:
         self.by_prefix: dict[str, list[int]] = defaultdict(list)  # "5", "52", "521" -> entries
         self.by_vendor: dict[str, list[int]] = defaultdict(list)  # vendor word -> entries
         self.by_name: dict[str, list[tuple]] = defaultdict(list)  # stem -> (entry, which name)
-        self.by_passage: dict[str, list[tuple]] = defaultdict(list)  # stem -> (entry, bonus) per passage
+        self.by_passage: dict[str, list[int]] = defaultdict(list)  # stem -> passages that hold it
+        self.passages: list[tuple[int, float]] = []  # passage -> (its entry, its bonus)
+        passage_terms: list[frozenset] = []
         for doc, entry in enumerate(self.entries):
             number = str(entry.number)
             for prefix in (number[:1], number[:2], number):
@@ -356,15 +359,19 @@ class Index:
                     self.by_name[term].append((doc, which))
             for kind, bonus in PASSAGE_BONUS.items():
                 for passage in SENTENCE_END.split(entry.texts.get(kind, "")):
-                    key = (doc, bonus, passage)  # one key per passage, hashed once
-                    for term in self.stem_set(passage):
-                        self.by_passage[term].append(key)
+                    passage_terms.append(self.stem_set(passage))
+                    self.passages.append((doc, bonus))
         self.synonyms = {
             stem(word): tuple(" ".join(stem(w) for w in other.split()) for other in others)
             for word, others in SYNONYMS.items()
         }
         self.priors = [OFFICIAL_PRIOR if entry.official else 1.0 for entry in self.entries]
         self.score_fields()
+        self.common_in_passage: list[frozenset] = []  # passage -> the ubiquitous words it holds
+        for passage, terms in enumerate(passage_terms):
+            for term in terms - self.ubiquitous:
+                self.by_passage[term].append(passage)
+            self.common_in_passage.append(terms & self.ubiquitous)
         self.vocabulary = sorted(self.stems)
         self.typos: dict[str, list[str]] = defaultdict(list)  # one letter deleted -> words
         for word in self.vocabulary:
@@ -397,6 +404,9 @@ class Index:
                 for term, tf in counter.items():
                     per_entry[term][doc].append(weight * tf * (K1 + 1) / (tf + norm))
         total = len(self.entries)
+        self.ubiquitous = frozenset(
+            t for t, docs in per_entry.items() if len(docs) > UBIQUITOUS * total and t not in self.by_vendor
+        )
         for term, docs in per_entry.items():
             idf = math.log(1 + (total - len(docs) + 0.5) / (len(docs) + 0.5))
             self.postings[term] = {
@@ -458,20 +468,34 @@ class Index:
         tokens = parse(query)
         if not tokens:  # punctuation, emoji or only the commonest words: nothing to look for
             return []
+        options = [
+            self.alternatives(token, last=position == len(tokens) - 1) if token.kind == "word" else None
+            for position, token in enumerate(tokens)
+        ]
+        # A word in nearly every meaning ("request", "not") tells little and costs the most: it
+        # is left out of scoring when the query has other words, but still counts in names.
+        common = [o is not None and not (o.keys() - self.ubiquitous) for o in options]
+        if all(common):
+            common = [False] * len(tokens)
         per_token: list[dict[int, float]] = []  # each token's score in each entry it matched
         matches = []  # per word token: ({stem: worth}, the entries its vendor explained)
-        for position, token in enumerate(tokens):
+        telling = []  # the same, for the words that are not common
+        common_words = []  # the options of the common ones
+        for token, found, is_common in zip(tokens, options, common, strict=True):
             if token.kind == "prefix":
                 per_token.append(dict.fromkeys(self.by_prefix.get(token.text, ()), PREFIX_WEIGHT))
             elif token.kind == "number":
                 scores, _ = self.token_scores({token.text: 1.0})
                 scores.update(dict.fromkeys(self.by_prefix.get(token.text, ()), NUMBER_WEIGHT))
                 per_token.append(scores)
+            elif is_common:
+                matches.append((found, set()))
+                common_words.append(found)
             else:
-                options = self.alternatives(token, last=position == len(tokens) - 1)
-                scores, vendor_docs = self.token_scores(options)
+                scores, vendor_docs = self.token_scores(found)
                 per_token.append(scores)
-                matches.append((options, vendor_docs))
+                matches.append((found, vendor_docs))
+                telling.append((found, vendor_docs))
         totals: dict[int, float] = defaultdict(float)
         matched: dict[int, int] = defaultdict(int)  # how many tokens each entry matched
         for scores in per_token:
@@ -482,9 +506,9 @@ class Index:
             totals[doc] += score
         for doc, cover in self.name_covers(matches).items():
             totals[doc] += NAME_BONUS * cover
-        for doc, bonus in self.passage_bonuses(matches).items():
+        for doc, bonus in self.passage_bonuses(telling, common_words).items():
             totals[doc] += bonus
-        shares = [(count / len(tokens)) ** COORDINATION for count in range(len(tokens) + 1)]
+        shares = [(count / len(per_token)) ** COORDINATION for count in range(len(per_token) + 1)]
         priors = self.priors
         finals = {doc: total * shares[matched[doc]] * priors[doc] for doc, total in totals.items()}
         terms = frozenset(t for options, _ in matches for t in options if " " not in t)
@@ -547,32 +571,44 @@ class Index:
             covers[doc] = max(covers.get(doc, 0.0), cover)
         return covers
 
-    def passage_bonuses(self, matches: list) -> dict[int, float]:
-        """For each entry, its best short passage (summary, a "when" line, a heading) holding two
-        or more of the query's words: the passage's bonus times the share of the words it holds.
+    def passage_bonuses(self, telling: list, common: list) -> dict[int, float]:
+        """For each entry, its best short passage (summary, a "when" line) holding two or more
+        of the query's words: the passage's bonus times the share of the words it holds.
 
-        A vendor word counts for that vendor's meanings only: another summary that mentions
-        Cloudflare is not what "cloudflare dns error" asks for.
+        Passages are found through the telling words; common words are then counted only in
+        those, which is enough, since a passage needs two words to earn anything. A vendor word
+        counts for that vendor's meanings only: another summary that mentions Cloudflare is not
+        what "cloudflare dns error" asks for.
         """
-        if len(matches) < 2:
+        words = len(telling) + len(common)
+        if words < 2:
             return {}
-        sums: dict[tuple, list] = {}  # passage -> [worth of the words found, how many]
-        for options, _ in matches:
-            found: dict[tuple, float] = {}
+        worths: dict[int, float] = defaultdict(float)  # passage -> worth of the words it holds
+        counts: dict[int, int] = defaultdict(int)  # passage -> how many of the words
+        for options, _ in telling:
+            found: dict[int, float] = {}
             for term, worth in options.items():
-                for key in () if term in self.by_vendor else self.by_passage.get(term, ()):
-                    if worth > found.get(key, 0.0):
-                        found[key] = worth
-            for key, worth in found.items():
-                hit = sums.setdefault(key, [0.0, 0])
-                hit[0] += worth
-                hit[1] += 1
-        vendor_hits = Counter(doc for _, vendor_docs in matches for doc in vendor_docs)
+                for passage in () if term in self.by_vendor else self.by_passage.get(term, ()):
+                    if worth > found.get(passage, 0.0):
+                        found[passage] = worth
+            for passage, worth in found.items():
+                worths[passage] += worth
+                counts[passage] += 1
+        for passage in counts if common else ():
+            held = self.common_in_passage[passage]
+            for options in common if held else ():
+                worth = max((w for t, w in options.items() if t in held), default=0.0)
+                if worth:
+                    worths[passage] += worth
+                    counts[passage] += 1
+        vendor_hits = Counter(doc for _, vendor_docs in telling for doc in vendor_docs)
         bonuses: dict[int, float] = {}
-        for (doc, bonus, _), (worth, count) in sums.items():
-            worth, count = worth + vendor_hits[doc], count + vendor_hits[doc]
-            if count >= 2:
-                bonuses[doc] = max(bonuses.get(doc, 0.0), bonus * worth / len(matches))
+        for passage, count in counts.items():
+            doc, bonus = self.passages[passage]
+            if count + vendor_hits[doc] >= 2:
+                value = bonus * (worths[passage] + vendor_hits[doc]) / words
+                if value > bonuses.get(doc, 0.0):
+                    bonuses[doc] = value
         return bonuses
 
     def best(self, finals: dict[int, float], limit: int) -> list[tuple[int, float]]:
