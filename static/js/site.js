@@ -49,7 +49,7 @@
     var status = document.createElement("p");
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
-    document.body.appendChild(status);
+    (document.querySelector("main") || document.body).appendChild(status); // inside a landmark
     Array.prototype.forEach.call(blocks, function (pre) {
       var wrapper = document.createElement("div");
       wrapper.className = "code-block";
