@@ -3,7 +3,8 @@
 from django.http import HttpResponse
 from django.urls import path
 
-from statuscodes.urls import handler404, urlpatterns as site_urlpatterns  # noqa: F401
+from statuscodes.urls import handler404  # noqa: F401
+from statuscodes.urls import urlpatterns as site_urlpatterns
 
 
 def empty(request):
