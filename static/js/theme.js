@@ -1,6 +1,5 @@
-/* statuscodes: put a stored theme choice on <html> before the first paint, so a visitor who chose
-   dark (or light) never sees the other theme flash first. The one script allowed to hold the
-   first paint (blocking="render"; it never blocks the parser), so it stays this small.
+/* Inlined in <head> by {% theme_script %} and allowed by its CSP hash (statuscodes/theme.py):
+   puts a stored theme choice on <html> before the first paint, without a render-blocking request.
    site.js holds the toggle that stores the choice under the same key. */
 (function () {
   try {
