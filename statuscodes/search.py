@@ -8,12 +8,14 @@ edit is searchable on the next query. A query is split into tokens:
   (4xx, 52x) matches every code under it;
 - a vendor word (cloudflare, nginx) matches that vendor's meanings all alike;
 - any other word is scored per field (name > aliases > summary > headings > when > body), each
-  word counting once for the best place it appears, BM25-style; an unknown word is corrected
-  to the nearest indexed words (edit distance), and the last word also completes as a prefix,
-  since people search as they type;
-- a name or former name that the query covers closely earns a bonus, so "gateway timeout" puts
-  504 above every page that merely mentions gateways and timeouts.
+  word counting once for the best place it appears, BM25-style. An unknown or very rare word is
+  also read as the start of a longer word (async, gatew) and as a typo of the nearest common
+  ones (gatway), and a few synonyms stand in for words the content does not use.
 
+On top of that: two neighbouring words found side by side count again as a phrase; a name or
+former name the query covers closely earns a bonus, so "gateway timeout" puts 504 above every
+page that mentions gateways and timeouts; so does a summary or "when you see it" line holding
+several of the words; and every score is scaled by the share of the query's words it matched.
 Ties go to official meanings, then by number, then by source rank: the order never depends on
 anything but the content.
 """
@@ -30,6 +32,8 @@ from operator import itemgetter
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from statuscodes.models import Revision, StatusCode
 
 MAX_QUERY_LENGTH = 200
 MAX_LIMIT = 100
@@ -60,7 +64,7 @@ RARE = 2  # a word in this few meanings may be a typo of a common one
 UBIQUITOUS = 0.8  # a word in more than this share of meanings is nearly a stopword
 PREFIX_MATCH, SYNONYM_MATCH = 0.6, 0.6  # what a completed or synonym word is worth
 FUZZY_MATCH = {1: 0.7, 2: 0.5}  # ... and a corrected one, by edit distance
-PREFIX_EXPANSIONS = 8  # completions tried for the word being typed, the most common first
+PREFIX_EXPANSIONS = 8  # completions tried for a word cut short, the most common first
 
 STOPWORDS = frozenset(
     "a an and are as at be by do does for from how i in is it its me mean means my "
@@ -211,8 +215,6 @@ def entry_for(code) -> Entry:
 
 
 def entries_from_database() -> list[Entry]:
-    from statuscodes.models import StatusCode
-
     return [entry_for(code) for code in StatusCode.objects.listing().prefetch_related("causes", "fixes")]
 
 
@@ -415,7 +417,7 @@ class Index:
 
     # -- what a typed word may stand for -----------------------------------------------------
 
-    def alternatives(self, token: Token, last: bool) -> dict[str, float]:
+    def alternatives(self, token: Token) -> dict[str, float]:
         """The stems a typed word may stand for, each with what a match on it is worth."""
         word = token.text
         found: dict[str, float] = {}
@@ -468,10 +470,7 @@ class Index:
         tokens = parse(query)
         if not tokens:  # punctuation, emoji or only the commonest words: nothing to look for
             return []
-        options = [
-            self.alternatives(token, last=position == len(tokens) - 1) if token.kind == "word" else None
-            for position, token in enumerate(tokens)
-        ]
+        options = [self.alternatives(token) if token.kind == "word" else None for token in tokens]
         # A word in nearly every meaning ("request", "not") tells little and costs the most: it
         # is left out of scoring when the query has other words, but still counts in names.
         common = [o is not None and not (o.keys() - self.ubiquitous) for o in options]
@@ -654,8 +653,6 @@ class IndexCache:
         self.lock = threading.Lock()
 
     def get(self) -> Index:
-        from statuscodes.models import Revision
-
         revision = Revision.current()
         # changed_at as well as the number: a test database rolled back can reuse a number.
         key = (revision.number, revision.changed_at)
@@ -673,7 +670,7 @@ class IndexCache:
 index_cache = IndexCache()
 
 
-def search(query: str, limit: int = 20) -> list["SearchResult"]:
+def search(query: str, limit: int = 20) -> list[SearchResult]:
     """The meanings that best match what someone typed, best first."""
     if not isinstance(query, str) or not query.strip():
         raise QueryError("Type what you are looking for: a code such as 504, a name, or a symptom.")
