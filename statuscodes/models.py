@@ -30,13 +30,8 @@ class Revision(models.Model):
             cls.objects.get_or_create(pk=1)
 
 
-class ContentModel(models.Model):
-    """Fields and behaviour shared by everything loaded from content/."""
-
-    # sha256 of the record as its content file said when last loaded or exported; an edit made
-    # since then (in the admin) shows as a difference, and load_content will not overwrite it.
-    loaded_hash = models.CharField(max_length=64, blank=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+class RenderedModel(models.Model):
+    """Markdown rendered to sanitised HTML on save, and a content revision bump on every change."""
 
     class Meta:
         abstract = True
@@ -61,6 +56,18 @@ class ContentModel(models.Model):
         return {"markdown": getattr(self, name), "html": getattr(self, f"{name}_html")}
 
     markdown_fields: tuple[str, ...] = ()
+
+
+class ContentModel(RenderedModel):
+    """What everything loaded from a file of its own in content/ shares."""
+
+    # sha256 of the record as its content file said when last loaded or exported; an edit made
+    # since then (in the admin) shows as a difference, and load_content will not overwrite it.
+    loaded_hash = models.CharField(max_length=64, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
 
 
 class Source(ContentModel):
@@ -315,7 +322,7 @@ class StatusCode(ContentModel):
         }
 
 
-class CodeItem(models.Model):
+class CodeItem(RenderedModel):
     """An ordered, titled piece of markdown belonging to one meaning: a cause or a fix."""
 
     position = models.PositiveSmallIntegerField(default=0)
@@ -327,18 +334,10 @@ class CodeItem(models.Model):
         abstract = True
         ordering = ["position", "pk"]
 
+    markdown_fields = ("body",)
+
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs):
-        self.body_html = markup.render(self.body)
-        super().save(*args, **kwargs)
-        Revision.bump()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        Revision.bump()
-        return result
 
     def to_dict(self) -> dict:
         return {"title": self.title, "body": {"markdown": self.body, "html": self.body_html}}
