@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
@@ -157,7 +158,11 @@ def search(request):
     number = query.strip()
     if re.fullmatch(r"[1-5][0-9]{2}", number) and results and results[0].code == int(number):
         return HttpResponseRedirect(reverse("code_detail", args=[number]))
-    return render(request, "statuscodes/search_results.html", {"query": query, "results": results})
+    # One canonical address per query however it was typed; pages with results may be indexed.
+    normalised = " ".join(query.lower().split())
+    canonical = site_context(request)["canonical_url"] + "?" + urlencode({"q": normalised})
+    context = {"query": query, "results": results, "canonical_search_url": canonical}
+    return render(request, "statuscodes/search_results.html", context)
 
 
 def drop_trailing_slash(request, page: str):

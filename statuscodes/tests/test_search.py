@@ -331,7 +331,17 @@ def test_the_page_lists_results_best_first_with_matches_marked(client, site):
     assert html.index('href="/504"') < html.index('href="/502"')
     assert '<span class="num c5">504</span> <mark>Gateway</mark> <mark>Timeout</mark></a>' in html
     assert 'value="gatway timout"' in html, "the query stays in the box"
-    assert '<meta name="robots" content="noindex">' in html
+
+
+def test_a_results_page_may_be_indexed_under_one_canonical_address_per_query(client, site):
+    html = client.get("/search", {"q": "  Gatway   TIMOUT "}).content.decode()
+    assert '<link rel="canonical" href="http://testserver/search?q=gatway+timout">' in html
+    assert "noindex" not in html
+
+
+def test_a_page_with_nothing_to_show_is_kept_out_of_search_engines(client, site):
+    assert '<meta name="robots" content="noindex">' in client.get("/search", {"q": "zzqxj"}).content.decode()
+    assert '<meta name="robots" content="noindex">' in client.get("/search", {"q": "x" * 201}).content.decode()
 
 
 def test_a_vendor_result_is_labelled_with_its_vendor(client, site):
