@@ -1,6 +1,6 @@
 """Content negotiation for page URLs: the Accept header alone picks HTML, JSON or plain text."""
 
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.http import HttpResponse
 
@@ -39,7 +39,11 @@ def representation(request) -> str:
     - Otherwise the highest quality wins, an exact type beating a wildcard (`text/html,...,*/*;q=0.8`
       is HTML, `application/json, text/plain, */*` is JSON); nothing acceptable falls back to HTML.
     """
-    header = request.headers.get("Accept", "").strip()
+    return representation_for(request.headers.get("Accept", "").strip())
+
+
+@lru_cache(maxsize=256)  # clients send a handful of distinct Accept headers; this runs per request
+def representation_for(header: str) -> str:
     if not header:
         return HTML
     ranges = parse_accept(header)
