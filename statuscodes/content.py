@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from statuscodes.models import Cause, Comparison, Fix, Source, StatusClass, StatusCode, comparison_slug
 
@@ -770,8 +770,17 @@ def sync_content(root: Path, force: bool = False) -> SyncReport:
     return report
 
 
+# Any fixed number, the same in every process: the advisory lock that serialises loads.
+LOAD_LOCK = 0x5C0DE5
+
+
 def write_tree(tree: Tree, force: bool, report: SyncReport) -> None:
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Instances starting together each run load_content; the second waits here, then
+            # finds every record unchanged, instead of racing the first into a unique constraint.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOAD_LOCK])
         leftovers = []
         for kind in KINDS:
             existing = kind.existing()

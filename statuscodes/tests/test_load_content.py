@@ -173,3 +173,28 @@ def test_swapping_two_source_ranks_in_one_load_is_a_clear_error_and_writes_nothi
     with pytest.raises(CommandError, match="nothing was loaded"):
         load(small_site)
     assert snapshot() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_loads_started_together_on_postgresql_wait_for_each_other_instead_of_failing():
+    """Every container runs load_content at start; instances starting at once must all succeed."""
+    import os
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the load lock is PostgreSQL's advisory lock; SQLite serialises its writers itself")
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url}
+    manage = Path(settings.BASE_DIR) / "manage.py"
+    loads = [
+        subprocess.Popen([sys.executable, str(manage), "load_content"], env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    outputs = [load.communicate(timeout=120)[0] for load in loads]
+    assert [load.returncode for load in loads] == [0, 0, 0, 0], outputs
+    assert sum(output.startswith("Loaded") for output in outputs) == 1
+    assert sum(output.startswith("Nothing changed") for output in outputs) == 3
