@@ -22,5 +22,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)"
 
-# Migrate and load content at start, then hand the process over to gunicorn.
-CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py load_content && exec gunicorn statuscodes.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+# Migrate and load content at start (one instance at a time: prepare_database holds a lock on
+# PostgreSQL), then hand the process over to gunicorn.
+CMD ["sh", "-c", "python manage.py prepare_database && exec gunicorn statuscodes.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
