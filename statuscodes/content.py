@@ -622,6 +622,7 @@ class Tree:
     root: Path
     records: dict = field(default_factory=dict)  # kind folder -> {key: data}
     errors: list[ContentError] = field(default_factory=list)
+    claimed: dict = field(default_factory=dict)  # kind folder -> {key: the first file that defined it}
 
     def of(self, kind) -> dict:
         return self.records.setdefault(kind.folder, {})
@@ -658,6 +659,12 @@ def read_file(tree: Tree, kind, path: Path) -> None:
     tree.errors += errors
     if errors:
         return
+    claimed = tree.claimed.setdefault(kind.folder, {})
+    key = kind.key(data)
+    if key in claimed:
+        tree.errors.append(doc.error(f"{label(kind, key)} is defined twice: also in {claimed[key]}", line=2))
+        return
+    claimed[key] = shown
     if path.name != kind.filename(data):
         tree.errors.append(doc.error(f"the file name must be {kind.filename(data)}", line=2))
         return

@@ -142,3 +142,10 @@ def test_two_sources_may_not_share_a_rank_so_the_primary_meaning_is_never_a_tie(
     root = write_tree({}, extra_sources=[("nginx", "nginx", "vendor", 20), ("esri", "Esri", "vendor", 20)])
     errors = [str(e) for e in read_tree(root).errors]
     assert errors == ["content/sources/nginx.md:6: rank: rank 20 is already taken by esri; ranks must differ"]
+
+
+def test_a_duplicate_number_and_source_is_named_as_such_with_both_files(write_tree):
+    root = write_tree({"codes/404-iana.md": code_file(404), "codes/404-iana-copy.md": code_file(404)})
+    errors = [str(e) for e in read_tree(root).errors]
+    twice = "content/codes/404-iana.md:2: codes/404-iana is defined twice: also in content/codes/404-iana-copy.md"
+    assert twice in errors
