@@ -6,7 +6,6 @@ import json
 import re
 from functools import wraps
 
-from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_safe
 from statuscodes import openapi, search
 from statuscodes.caching import cached_page
 from statuscodes.compare import SEPARATOR, Redirect, build_comparison
+from statuscodes.links import site_base
 from statuscodes.models import Revision, Source, StatusClass, StatusCode
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
@@ -360,7 +360,7 @@ def not_found(request, path: str = ""):
 @require_safe
 @cached_page()
 def docs(request):
-    base = settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+    base = site_base(request)
     sample = StatusCode.objects.listing().filter(number=404).first() or StatusCode.objects.listing().first()
     context = {
         "base": base,

@@ -3,19 +3,15 @@
 import re
 import textwrap
 
-from django.conf import settings
 from django.http import Http404, HttpResponsePermanentRedirect
 
 from statuscodes import markup
 from statuscodes.compare import Redirect, build_comparison
+from statuscodes.links import site_base
 from statuscodes.models import StatusClass, StatusCode
 
 WIDTH = 78
 TOP = 3  # causes and fixes shown; the page has the rest
-
-
-def base_url(request) -> str:
-    return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
 
 
 def wrap(text: str, indent: str = "", first: str | None = None) -> str:
@@ -63,7 +59,7 @@ def page(lines: list[str], end: str) -> str:
 
 
 def footer(request, path: str) -> str:
-    url = base_url(request) + path
+    url = site_base(request) + path
     return f"Full page: {url}\nAs JSON:   curl -H 'Accept: application/json' {url}\n"
 
 
@@ -145,7 +141,7 @@ def comparison_page(request, slug: str) -> str | HttpResponsePermanentRedirect:
 
 
 def home_page(request) -> str:
-    intro = f"Every HTTP status code explained. Try: curl {base_url(request)}/404"
+    intro = f"Every HTTP status code explained. Try: curl {site_base(request)}/404"
     lines = [title("HTTP status codes"), "", wrap(intro)]
     codes = list(StatusCode.objects.listing())
     for status_class in StatusClass.objects.all():
@@ -158,4 +154,4 @@ def not_found_page(request, suggestions: list[StatusCode]) -> str:
     lines = [f"404: nothing at {request.path}", ""]
     if suggestions:
         lines += ["Did you mean:", *(code_line(code) for code in suggestions), ""]
-    return page(lines, f"All codes: {base_url(request)}/\n")
+    return page(lines, f"All codes: {site_base(request)}/\n")

@@ -2,7 +2,6 @@
 
 import re
 
-from django.conf import settings
 from django.contrib.sitemaps.views import sitemap
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
@@ -18,6 +17,7 @@ from statuscodes import api, plaintext
 from statuscodes import search as code_search
 from statuscodes.caching import cached_page
 from statuscodes.compare import Redirect, build_comparison, slug_from_choices
+from statuscodes.links import site_base
 from statuscodes.models import Comparison, StatusClass, StatusCode
 from statuscodes.negotiation import JSON, TEXT, negotiated, representation, text_response
 from statuscodes.sitemaps import SITEMAPS
@@ -27,18 +27,12 @@ POPULAR = [404, 500, 502, 503, 301, 429]
 
 def site_context(request) -> dict:
     """Every template gets the canonical URL of the page it renders."""
-    base = settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
-    return {"canonical_url": base + request.path}
+    return {"canonical_url": site_base(request) + request.path}
 
 
-def primary_meanings():
+def primary_meanings() -> list[StatusCode]:
     """The first meaning of each number, for listings: one row per number."""
-    seen, primaries = set(), []
-    for code in StatusCode.objects.listing():
-        if code.number not in seen:
-            seen.add(code.number)
-            primaries.append(code)
-    return primaries
+    return [code for code in StatusCode.objects.listing() if code.is_primary]
 
 
 @require_safe
@@ -128,8 +122,7 @@ def sitemap_xml(request):
 
 @require_safe
 def robots_txt(request):
-    base = settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
-    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {base}{reverse('sitemap')}", ""]
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {site_base(request)}{reverse('sitemap')}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
