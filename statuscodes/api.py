@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from statuscodes import openapi, search
 from statuscodes.caching import cached_page
 from statuscodes.compare import SEPARATOR, Redirect, build_comparison
+from statuscodes.content import CodeKind
 from statuscodes.links import site_base
 from statuscodes.models import Revision, Source, StatusClass, StatusCode
 
@@ -276,8 +277,7 @@ CSV_COLUMNS = {
 
 
 def csv_row(code: StatusCode) -> list:
-    causes = [f"### {cause.title}\n\n{cause.body}" for cause in code.causes.all()]
-    fixes = [f"### {f'[{fix.audience}] ' if fix.audience else ''}{fix.title}\n\n{fix.body}" for fix in code.fixes.all()]
+    items = CodeKind().data_of(code)  # causes and fixes in the content files' own markdown
     values = {
         "code": code.number,
         "name": code.name,
@@ -293,8 +293,8 @@ def csv_row(code: StatusCode) -> list:
         "when": code.when,
         "usage": code.usage,
         "mistakes": code.mistakes,
-        "causes": "\n\n".join(causes),
-        "fixes": "\n\n".join(fixes),
+        "causes": CodeKind.section_markdown("causes", items["causes"]),
+        "fixes": CodeKind.section_markdown("fixes", items["fixes"]),
         "retry": code.retry,
         "retry_note": code.retry_note,
         "cacheable": code.cacheable,

@@ -455,20 +455,22 @@ class CodeKind:
     def serialize(self, data: dict) -> str:
         parts = [front_matter([(k, data[k]) for k in self.schema])]
         for heading, name in self.sections.items():
-            value = data[name]
-            if not value:
-                continue
-            if name == "causes":
-                value = "\n\n".join(f"### {c['title']}\n\n{c['body']}" for c in value)
-            elif name == "fixes":
-                value = "\n\n".join(
-                    f"### {'[' + f['audience'] + '] ' if f['audience'] else ''}{f['title']}\n\n{f['body']}"
-                    for f in value
-                )
-            elif name == "example":
-                value = f"```http\n{value}\n```"
-            parts.append(f"## {heading}\n\n{value}\n")
+            if data[name]:
+                parts.append(f"## {heading}\n\n{self.section_markdown(name, data[name])}\n")
         return "\n".join(parts)
+
+    @staticmethod
+    def section_markdown(name: str, value) -> str:
+        """A section's body as the file writes it: causes and fixes as '### [audience] Title' items."""
+        if name == "causes":
+            return "\n\n".join(f"### {c['title']}\n\n{c['body']}" for c in value)
+        if name == "fixes":
+            return "\n\n".join(
+                f"### {'[' + f['audience'] + '] ' if f['audience'] else ''}{f['title']}\n\n{f['body']}" for f in value
+            )
+        if name == "example":
+            return f"```http\n{value}\n```"
+        return value
 
     def existing(self) -> dict:
         objs = StatusCode.objects.select_related("source").prefetch_related("causes", "fixes")
