@@ -14,8 +14,8 @@ from django.utils.http import http_date, quote_etag, urlencode
 from statuscodes.models import Revision
 
 
-def current_revision() -> tuple[int, int]:
-    """(revision number, changed-at epoch seconds), read on every cached request.
+def current_revision() -> tuple[int, datetime]:
+    """(revision number, when it changed), read on every cached request and every search.
 
     A plain SELECT by primary key: it is the one database touch of a cached page, and the
     ORM's model machinery costs about nine times as much as the query itself.
@@ -26,13 +26,13 @@ def current_revision() -> tuple[int, int]:
         row = cursor.fetchone()
     if row is None:
         revision = Revision.current()
-        return revision.number, int(revision.changed_at.timestamp())
+        return revision.number, revision.changed_at
     number, changed_at = row
     if isinstance(changed_at, str):  # SQLite without type detection
         changed_at = datetime.fromisoformat(changed_at)
     if changed_at.tzinfo is None:  # stored in UTC (USE_TZ)
         changed_at = changed_at.replace(tzinfo=UTC)
-    return number, int(changed_at.timestamp())
+    return number, changed_at
 
 
 def cached_page(variant=lambda request: "html", vary=("Accept",), params=()):
@@ -51,7 +51,8 @@ def cached_page(variant=lambda request: "html", vary=("Accept",), params=()):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            revision, last_modified = current_revision()
+            revision, changed_at = current_revision()
+            last_modified = int(changed_at.timestamp())
             kind = variant(request)
             url_key = page_key(request, params)
             etag = quote_etag(f"{revision}-{kind}-{url_key[:12]}")

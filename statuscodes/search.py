@@ -33,7 +33,8 @@ from operator import itemgetter
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from statuscodes.models import Revision, StatusCode
+from statuscodes.caching import current_revision
+from statuscodes.models import StatusCode
 
 MAX_QUERY_LENGTH = 200
 MAX_LIMIT = 100
@@ -653,9 +654,8 @@ class IndexCache:
         self.lock = threading.Lock()
 
     def get(self) -> Index:
-        revision = Revision.current()
         # changed_at as well as the number: a test database rolled back can reuse a number.
-        key = (revision.number, revision.changed_at)
+        key = current_revision()
         with self.lock:
             if self.key != key or self.index is None:
                 self.index = Index(entries_from_database())
