@@ -245,20 +245,11 @@ class StatusCode(ContentModel):
         return f"{self.digit}xx"
 
     @property
-    def key(self) -> str:
-        """The identifier used in related lists and file names: 521/cloudflare."""
-        return f"{self.number}/{self.source.slug}"
-
-    @property
     def is_primary(self) -> bool:
         if hasattr(self, "primary_rank"):  # annotated by listing(): no query
             return self.source.rank == self.primary_rank
         first = StatusCode.objects.for_number(self.number).values_list("pk", flat=True).first()
         return first == self.pk
-
-    @property
-    def is_vendor(self) -> bool:
-        return not self.official
 
     def related_codes(self, index: dict[int, list["StatusCode"]] | None = None) -> list["StatusCode"]:
         """Resolve the related list to meanings, in the order the editor gave.
