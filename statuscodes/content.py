@@ -59,10 +59,94 @@ class Document:
 
 
 FENCE = re.compile(r"^(```|~~~)")
+BOM = "\ufeff"
+# The composer recurses once per level of nesting; front matter needs two (spec:), and a file
+# nested thousands deep would otherwise end in a RecursionError instead of a located message.
+MAX_NESTING = 20
+# The largest whole number the database stores; anything larger is kept as its text (see below).
+MAX_INTEGER = 2**63 - 1
+
+
+class FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader that refuses what front matter never needs and keeps what it cannot build as text.
+
+    Dates stay text so that date_field can name a date that does not exist (2025-02-30) at its
+    field, where PyYAML would raise ValueError with no line; a number Python refuses to convert
+    (over 4,300 digits) or the database cannot store stays text, which every field check rejects.
+    """
+
+    nesting = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            # An alias can stand for a structure far larger than the file ("billion laughs").
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", event.start_mark)
+        if self.nesting >= MAX_NESTING:
+            message = f"values nest more than {MAX_NESTING} levels deep"
+            raise yaml.composer.ComposerError(None, None, message, event.start_mark)
+        self.nesting += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.nesting -= 1
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except yaml.YAMLError:
+            raise
+        except Exception:  # an explicit tag on a value that does not fit it, e.g. !!bool maybe
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{brief(node.value)} cannot be read as {tag}", node.start_mark
+            ) from None
+
+    def construct_number(self, node):
+        try:
+            number = self.construct_yaml_int(node)
+        except ValueError:  # more than 4,300 digits, or !!int on text
+            return node.value
+        return number if abs(number) <= MAX_INTEGER else node.value
+
+    def construct_date_as_text(self, node):
+        return self.construct_scalar(node)
+
+
+FrontMatterLoader.add_constructor("tag:yaml.org,2002:int", FrontMatterLoader.construct_number)
+FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", FrontMatterLoader.construct_date_as_text)
+
+
+def brief(value, limit: int = 40) -> str:
+    """A value as a message quotes it: a 5,000-digit code should not fill the terminal."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def read_text(shown: Path, path: Path) -> str:
+    """A file's text with universal newlines, or a ContentError saying why it cannot be read."""
+    if path.is_dir():
+        raise ContentError(shown, "is a folder, not a markdown file")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ContentError(shown, f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        message = f"is not UTF-8 text (byte {raw[exc.start]:#04x}); save it as UTF-8"
+        raise ContentError(shown, message, line) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_document(path: Path, text: str) -> Document:
     """Split a file into its YAML front matter (with each key's line) and its markdown body."""
+    text = text.removeprefix(BOM)  # editors on Windows add one; the canonical form has none
+    if not text.strip():
+        raise ContentError(path, "the file is empty", 1)
+    if "\0" in text:  # no database text column stores it, and no editor shows it
+        raise ContentError(path, "the file contains a NUL character", text.count("\n", 0, text.index("\0")) + 1)
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
         raise ContentError(path, "the file must start with a '---' line opening the front matter", 1)
@@ -70,22 +154,68 @@ def read_document(path: Path, text: str) -> Document:
         end = next(i for i, line in enumerate(lines[1:], 1) if line.rstrip() == "---")
     except StopIteration:
         raise ContentError(path, "the front matter is never closed by a '---' line", 1) from None
-    front = "\n".join(lines[1:end])
+    meta, meta_lines = read_front_matter(path, lines[1:end])
+    return Document(path, meta, meta_lines, "\n".join(lines[end + 1 :]), end + 2)
+
+
+def read_front_matter(path: Path, lines: list[str]) -> tuple[dict, dict[str, int]]:
+    """The front matter's fields and the file line of each; its first line is the file's line 2."""
     try:
-        node = yaml.compose(front, Loader=yaml.SafeLoader)
-        meta = yaml.safe_load(front)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else None
-        raise ContentError(path, f"invalid YAML: {exc.problem or exc}", line) from None
-    if not isinstance(meta, dict) or node is None:
-        raise ContentError(path, "the front matter must be a mapping of field: value", 2)
+        loader = FrontMatterLoader("\n".join(lines))
+        node = loader.get_single_node()
+        if not isinstance(node, yaml.MappingNode):
+            raise ContentError(path, "the front matter must be a mapping of field: value", 2)
+        meta_lines = field_lines(path, node)
+        return loader.construct_document(node), meta_lines
+    except yaml.YAMLError as exc:
+        raise yaml_error(path, lines, exc) from None
+
+
+def field_lines(path: Path, node: yaml.MappingNode) -> dict[str, int]:
+    """Each field's line, refusing names that are not plain text and names given twice."""
     meta_lines: dict[str, int] = {}
     for key_node, _ in node.value:
+        line = key_node.start_mark.line + 2
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+            name = key_node.value[:40] if isinstance(key_node, yaml.ScalarNode) else ""
+            raise ContentError(path, "a field name must be a word such as summary", line, name)
         if key_node.value in meta_lines:
-            raise ContentError(path, "the field appears twice", key_node.start_mark.line + 2, key_node.value)
-        meta_lines[key_node.value] = key_node.start_mark.line + 2
-    return Document(path, meta, meta_lines, "\n".join(lines[end + 1 :]), end + 2)
+            raise ContentError(path, "the field appears twice", line, key_node.value)
+        meta_lines[key_node.value] = line
+    return meta_lines
+
+
+TOP_LEVEL_FIELD = re.compile(r"([A-Za-z_][\w-]*)\s*:")
+
+
+def yaml_error(path: Path, lines: list[str], exc: yaml.YAMLError) -> ContentError:
+    """Locate a YAML error where the reader must look, and name the field it is in when there is one."""
+    if isinstance(exc, yaml.reader.ReaderError):  # a control character YAML refuses
+        index = "\n".join(lines).count("\n", 0, exc.position)
+        message = f"invalid YAML: the control character U+{exc.character:04X} is not allowed"
+        return ContentError(path, message, index + 2, field_at(lines, index))
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return ContentError(path, f"invalid YAML: {exc}", 2)
+    # An unclosed quote or bracket is found where the parser gives up, often the end of the front
+    # matter; the context mark is where it was opened, which is where the mistake is.
+    opened = isinstance(exc, yaml.scanner.ScannerError) or (exc.context or "").startswith("while parsing a flow")
+    if opened and exc.context_mark:
+        mark, message = exc.context_mark, f"invalid YAML: {exc.problem} ({exc.context})"
+    else:
+        mark, message = exc.problem_mark or exc.context_mark, f"invalid YAML: {exc.problem or exc}"
+    if "end of stream" in (exc.problem or "") and "quoted scalar" in (exc.context or ""):
+        message = "invalid YAML: this quote is never closed"
+    index = mark.line if mark else 0
+    return ContentError(path, message, index + 2, field_at(lines, index))
+
+
+def field_at(lines: list[str], index: int) -> str:
+    """The top-level field whose value holds line index of the front matter, or '' if none does."""
+    for line in reversed(lines[: index + 1]):
+        if line.strip() and not line[0].isspace():
+            match = TOP_LEVEL_FIELD.match(line)
+            return match.group(1) if match else ""
+    return ""
 
 
 def split_headings(text: str, first_line: int, marker: str, path: Path) -> list[Section]:
@@ -136,35 +266,58 @@ def bool_field(value) -> bool:
     return value
 
 
+def is_whole_number(value, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def number_hint(value) -> str:
+    """Why a value that looks like a number in the file is not one to YAML."""
+    if isinstance(value, str) and re.fullmatch(r"\s*-?[0-9]{1,18}\s*", value):
+        return " (write it without quotes)"
+    if isinstance(value, float):
+        return " (write it without a decimal point)"
+    return ""
+
+
+# The database's bound for a PositiveIntegerField such as a source's rank.
+MAX_RANK = 2**31 - 1
+
+
 def int_field(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError("must be a whole number")
+    if not is_whole_number(value, 0, MAX_RANK):
+        raise ValueError(f"must be a whole number from 0 to {MAX_RANK}{number_hint(value)}")
     return value
 
 
 def code_number(value) -> int:
-    number = int_field(value)
-    if not 100 <= number <= 599:
-        raise ValueError("must be a status code from 100 to 599")
-    return number
+    if not is_whole_number(value, 100, 599):
+        raise ValueError(f"must be a status code from 100 to 599{number_hint(value)}")
+    return value
 
 
 def slug_field(value) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value):
-        raise ValueError("must be a lowercase slug such as 'cloudflare' or 'aws-elb'")
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value) or len(value) > 40:
+        raise ValueError("must be a lowercase slug of at most 40 characters, such as 'cloudflare' or 'aws-elb'")
     return value
 
 
 def url_field(value) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"https?://\S+", value):
-        raise ValueError("must be an http(s) URL")
+    if not isinstance(value, str) or not re.fullmatch(r"https?://\S+", value) or len(value) > 300:
+        raise ValueError("must be an http(s) URL of at most 300 characters")
     return value
 
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def date_field(value) -> datetime.date:
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value
-    raise ValueError("must be a date written YYYY-MM-DD")
+    # The loader keeps dates as text (FrontMatterLoader), so one that does not exist is named here.
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value} is not a real date (YYYY-MM-DD)") from None
 
 
 def text_list(value) -> list[str]:
@@ -180,8 +333,8 @@ def related_list(value) -> list:
     if not isinstance(value, list):
         raise ValueError("must be a list of codes, e.g. [502, 499/nginx]")
     for ref in value:
-        if isinstance(ref, bool) or not RELATED_REF.fullmatch(str(ref)):
-            raise ValueError(f"{ref!r} is not a code such as 504 or 499/nginx")
+        if not (is_whole_number(ref, 100, 599) or isinstance(ref, str) and RELATED_REF.fullmatch(ref)):
+            raise ValueError(f"{brief(ref)} is not a code such as 504 or 499/nginx")
     return [int(ref) if isinstance(ref, int) else ref for ref in value]
 
 
@@ -647,12 +800,7 @@ def read_tree(root: Path) -> Tree:
 def read_file(tree: Tree, kind, path: Path) -> None:
     shown = path.relative_to(tree.root.parent) if tree.root.parent in path.parents else path
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        tree.errors.append(ContentError(shown, f"cannot be read as UTF-8 text: {exc}"))
-        return
-    try:
-        doc = read_document(shown, text)
+        doc = read_document(shown, read_text(shown, path))
     except ContentError as exc:
         tree.errors.append(exc)
         return

@@ -1,5 +1,11 @@
 """Parsing content files: no database needed, every error names its file, line and field."""
 
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
 from statuscodes.content import CodeKind, ContentError, read_tree
 from statuscodes.tests.conftest import CAUSES_AND_FIXES, code_file
 
@@ -149,3 +155,203 @@ def test_a_duplicate_number_and_source_is_named_as_such_with_both_files(write_tr
     errors = [str(e) for e in read_tree(root).errors]
     twice = "content/codes/404-iana.md:2: codes/404-iana is defined twice: also in content/codes/404-iana-copy.md"
     assert twice in errors
+
+
+# Bad input: every problem is one ContentError at its file, line and field, never a traceback.
+
+
+def code_404_with(old: str, new: str) -> str:
+    text = code_file(404)
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+REVIEWED, STATUS = "reviewed: 2026-11-21", "status: current"
+BAD_FRONT_MATTER = [
+    pytest.param(
+        REVIEWED, "reviewed: 2025-02-30", "19: reviewed: 2025-02-30 is not a real date (YYYY-MM-DD)", id="no-such-day"
+    ),
+    pytest.param(REVIEWED, "reviewed: last week", "19: reviewed: must be a date written YYYY-MM-DD", id="text-date"),
+    pytest.param(
+        REVIEWED, "reviewed: 2025-02-03 10:00:00", "19: reviewed: must be a date written YYYY-MM-DD", id="datetime"
+    ),
+    pytest.param(
+        REVIEWED,
+        "reviewed: 2025-02-03T10:00:00+99:00",
+        "19: reviewed: must be a date written YYYY-MM-DD",
+        id="bad-zone",
+    ),
+    pytest.param(
+        "code: 404", "code: " + "4" * 5001, "2: code: must be a status code from 100 to 599", id="5001-digit-code"
+    ),
+    pytest.param(
+        "code: 404", "code: 0x" + "f" * 5000, "2: code: must be a status code from 100 to 599", id="huge-hex-code"
+    ),
+    pytest.param(
+        "code: 404",
+        "code: '404'",
+        "2: code: must be a status code from 100 to 599 (write it without quotes)",
+        id="code-in-quotes",
+    ),
+    pytest.param(
+        "code: 404",
+        "code: 404.0",
+        "2: code: must be a status code from 100 to 599 (write it without a decimal point)",
+        id="code-as-float",
+    ),
+    pytest.param("code: 404", "code: true", "2: code: must be a status code from 100 to 599", id="code-as-bool"),
+    pytest.param(
+        "related: []",
+        "related: [" + "5" * 5001 + "]",
+        f"18: related: '{'5' * 38}… is not a code such as 504 or 499/nginx",
+        id="5001-digit-related-code",
+    ),
+    pytest.param(
+        "summary: What 404 means in one line.",
+        'summary: "Oops',
+        "9: summary: invalid YAML: this quote is never closed",
+        id="unclosed-quote",
+    ),
+    pytest.param(
+        "  section: '15.5.5'",
+        "  section: '15.5.5",
+        "12: spec: invalid YAML: this quote is never closed",
+        id="unclosed-quote-in-spec",
+    ),
+    pytest.param(
+        "aliases: []",
+        "aliases: [Old Name",
+        "7: aliases: invalid YAML: expected ',' or ']', but got ':' (while parsing a flow sequence)",
+        id="unclosed-bracket",
+    ),
+    pytest.param(
+        "sent_by: origin",
+        "sent_by origin",
+        "8: invalid YAML: could not find expected ':' (while scanning a simple key)",
+        id="missing-colon",
+    ),
+    pytest.param(
+        STATUS, "status: current\n404: x", "7: 404: a field name must be a word such as summary", id="int-key"
+    ),
+    pytest.param(
+        STATUS, "status: current\ntrue: x", "7: true: a field name must be a word such as summary", id="bool-key"
+    ),
+    pytest.param(STATUS, "status: current\n[a, b]: x", "7: a field name must be a word such as summary", id="list-key"),
+    pytest.param(
+        "aliases: []",
+        "aliases: &laugh [lol, lol]\nheaders2: [*laugh, *laugh]",
+        "8: headers2: invalid YAML: aliases (*name) are not allowed",
+        id="alias",
+    ),
+    pytest.param(
+        "aliases: []",
+        "aliases: " + "[" * 5000 + "]" * 5000,
+        "7: aliases: invalid YAML: values nest more than 20 levels deep",
+        id="nested-5000-deep",
+    ),
+    pytest.param(
+        "name: Name of 404",
+        "name: !!bool maybe",
+        "4: name: invalid YAML: 'maybe' cannot be read as !!bool",
+        id="bad-tag",
+    ),
+    pytest.param(
+        "name: Name of 404",
+        "name: !!python/name:os.system ''",
+        "4: name: invalid YAML: could not determine a constructor for the tag "
+        "'tag:yaml.org,2002:python/name:os.system'",
+        id="python-tag",
+    ),
+    pytest.param(
+        "name: Name of 404",
+        "name: Name\x01of 404",
+        "4: name: invalid YAML: the control character U+0001 is not allowed",
+        id="control-character",
+    ),
+]
+
+
+@pytest.mark.parametrize("old, new, error", BAD_FRONT_MATTER)
+def test_bad_front_matter_is_one_error_at_its_line_and_field(write_tree, old, new, error):
+    errors = errors_of(write_tree, {"codes/404-iana.md": code_404_with(old, new)})
+    assert errors == [f"content/codes/404-iana.md:{error}"]
+
+
+def test_bad_base64_is_an_error_at_its_line(write_tree):
+    errors = errors_of(write_tree, {"codes/404-iana.md": code_404_with("name: Name of 404", "name: !!binary 'a'")})
+    assert len(errors) == 1
+    assert errors[0].startswith("content/codes/404-iana.md:4: name: invalid YAML: failed to decode base64 data")
+
+
+BAD_FILES = [
+    pytest.param(b"", "1: the file is empty", id="empty"),
+    pytest.param(b"---\n- a list\n---\n", "2: the front matter must be a mapping of field: value", id="list"),
+    pytest.param(b"---\njust text\n---\n", "2: the front matter must be a mapping of field: value", id="scalar"),
+    pytest.param(b"---\n---\n", "2: the front matter must be a mapping of field: value", id="no-fields"),
+    pytest.param(
+        code_file(404).replace("Name of 404", "Name of \xe9").encode("latin-1"),
+        "4: is not UTF-8 text (byte 0xe9); save it as UTF-8",
+        id="latin-1",
+    ),
+    pytest.param(
+        code_file(404).replace("Explained.", "Expl\0ained.", 1).encode(),
+        "34: the file contains a NUL character",
+        id="nul-in-body",
+    ),
+]
+
+
+@pytest.mark.parametrize("raw, error", BAD_FILES)
+def test_a_bad_file_is_one_error_at_its_line(write_tree, raw, error):
+    root = write_tree()
+    (root / "codes/404-iana.md").write_bytes(raw)
+    assert [str(e) for e in read_tree(root).errors] == [f"content/codes/404-iana.md:{error}"]
+
+
+def test_a_folder_named_like_a_content_file_is_an_error(write_tree):
+    root = write_tree()
+    (root / "codes/404-iana.md").mkdir()
+    assert errors_of(write_tree, {}) == ["content/codes/404-iana.md: is a folder, not a markdown file"]
+
+
+def test_an_unreadable_file_is_an_error(write_tree, monkeypatch):
+    root = write_tree({"codes/404-iana.md": code_file(404)})
+    read_bytes = Path.read_bytes
+
+    def refuse_404(path):
+        if path.name == "404-iana.md":
+            raise PermissionError(13, "Permission denied")
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse_404)
+    assert [str(e) for e in read_tree(root).errors] == ["content/codes/404-iana.md: cannot be read: Permission denied"]
+
+
+def test_a_huge_or_quoted_rank_is_an_error_not_a_database_failure(write_tree):
+    sources = [("big", "Big", "vendor", "9" * 5001), ("hex", "Hex", "vendor", "0x" + "f" * 20),
+               ("wide", "Wide", "vendor", 2**31), ("quoted", "Quoted", "vendor", "'7'")]  # fmt: skip
+    errors = [str(e) for e in read_tree(write_tree({}, extra_sources=sources)).errors]
+    whole_number = "rank: must be a whole number from 0 to 2147483647"
+    assert errors == [
+        f"content/sources/big.md:6: {whole_number}",
+        f"content/sources/hex.md:6: {whole_number}",
+        f"content/sources/quoted.md:6: {whole_number} (write it without quotes)",
+        f"content/sources/wide.md:6: {whole_number}",
+    ]
+
+
+def test_a_file_saved_with_a_byte_order_mark_and_crlf_reads_as_its_canonical_form(write_tree):
+    root = write_tree()
+    text = code_file(404)
+    (root / "codes/404-iana.md").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    tree = read_tree(root)
+    assert tree.errors == []
+    assert CodeKind().serialize(tree.records["codes"][(404, "iana")]) == text
+
+
+def test_check_content_reports_a_bad_file_as_a_command_error_with_its_line(write_tree):
+    root = write_tree({"codes/404-iana.md": code_404_with(REVIEWED, "reviewed: 2025-02-30")})
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="problem"):
+        call_command("check_content", path=root, stdout=io.StringIO(), stderr=err)
+    assert "content/codes/404-iana.md:19: reviewed: 2025-02-30 is not a real date (YYYY-MM-DD)" in err.getvalue()

@@ -61,6 +61,27 @@ def test_a_bad_file_fails_the_whole_load_and_leaves_the_database_as_it_was(small
 
 
 @pytest.mark.django_db
+def test_a_value_python_cannot_convert_is_a_located_error_not_a_traceback(small_site):
+    path = small_site / "codes/404-iana.md"
+    path.write_text(path.read_text().replace("code: 404", "code: " + "4" * 5001))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        call_command("load_content", path=small_site, stdout=io.StringIO(), stderr=err)
+    assert "content/codes/404-iana.md:2: code: must be a status code from 100 to 599\n" in err.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_file_with_a_byte_order_mark_loads_once_and_exports_without_it(small_site, tmp_path):
+    path = small_site / "codes/404-iana.md"
+    canonical = path.read_bytes()
+    path.write_bytes(b"\xef\xbb\xbf" + canonical.replace(b"Not Found", b"Not Found Here"))
+    assert "1 updated" in load(small_site)
+    assert load(small_site).startswith("Nothing changed")  # the hash is of the canonical form, not the bytes
+    call_command("export_content", path=tmp_path / "out", stdout=io.StringIO())
+    assert (tmp_path / "out/codes/404-iana.md").read_bytes() == canonical.replace(b"Not Found", b"Not Found Here")
+
+
+@pytest.mark.django_db
 def test_the_error_output_names_file_line_and_field(small_site):
     (small_site / "codes/405-iana.md").write_text(code_file(405, related="[404, 406]"))
     err = io.StringIO()
