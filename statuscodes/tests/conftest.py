@@ -198,3 +198,43 @@ def clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# ---------------------------------------------------------------------------------------------
+# Real gunicorn servers (see servers.py), for what the test client hides.
+
+
+@pytest.fixture(scope="session")
+def real_site_database(tmp_path_factory):
+    """A SQLite database holding the real content/, prepared once: its DATABASE_URL."""
+    from statuscodes.tests.servers import prepare_sqlite
+
+    return prepare_sqlite(tmp_path_factory.mktemp("real-site"))
+
+
+@pytest.fixture
+def start_gunicorn(tmp_path):
+    """start_gunicorn(database_url, workers=2, **env) -> a running Gunicorn, stopped after the test."""
+    from statuscodes.tests.servers import Gunicorn, production_env
+
+    started = []
+
+    def start(database_url: str, workers: int = 2, timeout: int | None = None, **env: str):
+        server = Gunicorn(production_env(database_url, **env), tmp_path / f"gunicorn-{len(started)}.log",
+                          workers=workers, timeout=timeout)  # fmt: skip
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def production_server(real_site_database, tmp_path_factory):
+    """One gunicorn with production settings serving the real content, shared by a test module."""
+    from statuscodes.tests.servers import Gunicorn, production_env
+
+    server = Gunicorn(production_env(real_site_database), tmp_path_factory.mktemp("gunicorn") / "gunicorn.log")
+    yield server
+    server.stop()
