@@ -19,9 +19,11 @@ RUN DJANGO_SECRET_KEY=build-only-not-used-at-runtime python manage.py collectsta
 USER app
 EXPOSE 8000
 
+# Readiness: /healthz is 200 only when the database answers and holds the content, and it
+# answers whatever Host the probe sends (DJANGO_ALLOWED_HOSTS need not list 127.0.0.1).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)"
 
 # Migrate and load content at start (one instance at a time: prepare_database holds a lock on
 # PostgreSQL), then hand the process over to gunicorn.
-CMD ["sh", "-c", "python manage.py prepare_database && exec gunicorn statuscodes.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile -"]
+CMD ["sh", "-c", "python manage.py prepare_database && exec gunicorn statuscodes.wsgi:application --config gunicorn.conf.py"]

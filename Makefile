@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-DEV_ENV := DJANGO_DEBUG=True
+DEV_ENV := DJANGO_DEBUG=True SITE_URL=http://127.0.0.1:8000
 # Tests run against production settings (debug off, hashed static files), with a throwaway key.
 TEST_ENV := DJANGO_DEBUG=False DJANGO_SECRET_KEY=test-only-not-secret DJANGO_SECURE_SSL_REDIRECT=False
 

@@ -9,7 +9,7 @@ from functools import wraps
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
 
 from statuscodes import openapi, search
 from statuscodes.caching import cached_page
@@ -61,18 +61,24 @@ def json_response(document, request, *args, **kwargs) -> HttpResponse:
 
 
 def cors(view):
-    """Public, read-only data: any origin may read it, and preflights are answered here."""
+    """Public, read-only data: any origin may read it, and preflights are answered here.
 
+    A preflight for something that does not exist (/api/v1/codes/600) gets that 404, not a
+    204 promising a GET that would fail; query parameters are the GET's to judge. No cookie is
+    read and nothing is written, so CSRF protection has nothing to guard: a POST gets the JSON
+    405, not Django's HTML 403.
+    """
+
+    @csrf_exempt
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method == "OPTIONS":
+        response = view(request, *args, **kwargs)
+        if request.method == "OPTIONS" and response.status_code != 404:
             response = HttpResponse(status=204)
             response["Allow"] = ALLOWED_METHODS
             response["Access-Control-Allow-Methods"] = ALLOWED_METHODS
             response["Access-Control-Allow-Headers"] = "Accept, Cache-Control, If-Modified-Since, If-None-Match"
             response["Access-Control-Max-Age"] = "86400"
-        else:
-            response = view(request, *args, **kwargs)
         response["Access-Control-Allow-Origin"] = "*"
         response["Access-Control-Expose-Headers"] = "ETag"  # not CORS-safelisted, but clients revalidate with it
         return response
@@ -81,11 +87,11 @@ def cors(view):
 
 
 def read_only(view):
-    """Like require_safe, but the 405 is JSON and names what is allowed."""
+    """GET and HEAD (and OPTIONS, which cors answers); anything else is a JSON 405 naming them."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
             response = error_response(405, f"{request.method} is not allowed: this API is read-only.")
             response["Allow"] = ALLOWED_METHODS
             return response
@@ -311,10 +317,21 @@ def csv_row(code: StatusCode) -> list:
     return [csv_value(values[column]) for column in CSV_COLUMNS]
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_value(value) -> str:
+    """The cell's text; one that a spreadsheet would run as a formula gets a leading quote.
+
+    The quote is the usual guard (OWASP): spreadsheets show the text as written and do not
+    evaluate it. Markdown lists ("- item") are guarded too, so a program reading the CSV
+    strips one leading "'" from a cell that starts with it.
+    """
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def export_csv_text() -> str:
@@ -357,7 +374,8 @@ def not_found(request, path: str = ""):
 # The human page at /api/
 
 
-@require_safe
+@csrf_exempt
+@read_only
 @cached_page()
 def docs(request):
     base = site_base(request)

@@ -1,6 +1,7 @@
 """Page caching keyed by the content revision, with ETag/Last-Modified and 304s for CDNs."""
 
 import hashlib
+import time
 from datetime import UTC, datetime
 from functools import wraps
 
@@ -9,7 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date, quote_etag, urlencode
+from django.utils.http import http_date, parse_http_date_safe, quote_etag, urlencode
 
 from statuscodes.models import Revision
 
@@ -46,6 +47,9 @@ def cached_page(variant=lambda request: "html", vary=("Accept",), params=()):
     none so a CDN keeps one copy whatever Accept says. `params` names the query parameters the
     view reads; any other part of the query string is ignored, so `?x=1`, `?x=2`, ... cannot
     fill the cache with copies of one page. The ETag carries the URL's key, so it is per URL.
+
+    Conditional headers are weighed only against a page that exists: `If-None-Match: *` on
+    /999 is a 404, not a 304.
     """
 
     def decorator(view):
@@ -55,11 +59,11 @@ def cached_page(variant=lambda request: "html", vary=("Accept",), params=()):
             last_modified = int(changed_at.timestamp())
             kind = variant(request)
             url_key = page_key(request, params)
-            etag = quote_etag(f"{revision}-{kind}-{url_key[:12]}")
-            response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-            if response is None:
-                response = cached_response(request, view, args, kwargs, f"page:{revision}:{kind}:{url_key}")
-            if response.status_code in (200, 304):
+            response = cached_response(request, view, args, kwargs, f"page:{revision}:{kind}:{url_key}")
+            if response.status_code == 200:
+                etag = quote_etag(f"{revision}-{kind}-{url_key[:12]}")
+                ignore_future_if_modified_since(request)
+                response = get_conditional_response(request, etag, last_modified, response)
                 response["ETag"] = etag
                 response["Last-Modified"] = http_date(last_modified)
                 patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
@@ -73,12 +77,23 @@ def cached_page(variant=lambda request: "html", vary=("Accept",), params=()):
 
 
 def page_key(request, params) -> str:
-    """The host, the path and the named query parameters: everything that chooses the page.
+    """The scheme, the path and the named query parameters: everything that chooses the page.
 
-    The host is part of it: without SITE_URL, canonical links name the host asked for.
+    Not the Host header: absolute links name the one canonical host (links.site_base), so
+    `Host: localhost:1`, `:2`, ... all share one entry.
     """
     query = urlencode(sorted((name, value) for name in params for value in request.GET.getlist(name)))
-    return hashlib.sha256(f"{request.get_host()}{request.path}?{query}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{request.scheme}:{request.path}?{query}".encode()).hexdigest()[:32]
+
+
+def ignore_future_if_modified_since(request) -> None:
+    """A date later than now cannot be a Last-Modified we sent: ignore it, as for a bad date.
+
+    Otherwise any page would answer 304 to a client that sends the year 2100.
+    """
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    if since is not None and since > time.time():
+        del request.META["HTTP_IF_MODIFIED_SINCE"]
 
 
 def cached_response(request, view, args, kwargs, key: str) -> HttpResponse:

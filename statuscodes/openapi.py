@@ -1,5 +1,6 @@
 """The OpenAPI 3.1 description of /api/v1/, built as a dict so schemas share their pieces."""
 
+from statuscodes import search
 from statuscodes.models import Comparison, Fix, Source, StatusCode
 
 CLASS_SLUGS = ["1xx", "2xx", "3xx", "4xx", "5xx"]
@@ -275,7 +276,11 @@ def paths(source_slugs: list[str], csv_columns: dict[str, str]) -> dict:
             "The whole dataset as CSV, one row per meaning",
             STRING,
             content={"text/csv": {"schema": STRING}},
-            description=f"RFC 4180 CSV with a header row. Columns, in order:\n\n{columns}",
+            description=(
+                "RFC 4180 CSV with a header row. A cell a spreadsheet would run as a formula (one starting "
+                "with =, +, -, @, a tab or a carriage return) starts with an added ': strip one leading ' "
+                f"to get the text. Columns, in order:\n\n{columns}"
+            ),
         ),
         "/search": operation(
             "Search by number, name, vendor or symptom",
@@ -287,7 +292,7 @@ def paths(source_slugs: list[str], csv_columns: dict[str, str]) -> dict:
                     "in": "query",
                     "required": True,
                     "description": "what to look for: 504, gateway timeout, cloudflare origin down, rate limited",
-                    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": search.SOMETHING},
                 }
             ],
             description="A number ranks its own meanings first; vendor words match that vendor's codes; "
@@ -309,10 +314,18 @@ def paths(source_slugs: list[str], csv_columns: dict[str, str]) -> dict:
 
 
 def path_item(get: dict) -> dict:
-    """GET and its CORS preflight; path parameters belong to the path, so both share them."""
+    """GET and its CORS preflight; path parameters belong to the path, so both share them.
+
+    A preflight for a path naming nothing (/codes/600) answers that 404; query parameters are
+    the GET's business, so they never fail a preflight.
+    """
     in_path = [parameter for parameter in get["parameters"] if parameter["in"] == "path"]
     in_query = [parameter for parameter in get["parameters"] if parameter["in"] != "path"]
-    return {"parameters": in_path, "get": {**get, "parameters": in_query}, "options": PREFLIGHT}
+    preflight = PREFLIGHT
+    if in_path:
+        not_found = {"description": ERRORS[404], "content": json_content(ref("Error"))}
+        preflight = {**PREFLIGHT, "responses": {**PREFLIGHT["responses"], "404": not_found}}
+    return {"parameters": in_path, "get": {**get, "parameters": in_query}, "options": preflight}
 
 
 DESCRIPTION = """Every HTTP status code and the vendor codes met in the wild, as JSON. Read-only and

@@ -38,6 +38,11 @@ from statuscodes.models import StatusCode
 
 MAX_QUERY_LENGTH = 200
 MAX_LIMIT = 100
+# What leaves a query empty: white space and control characters, spelled out so that the API's
+# OpenAPI pattern (ECMAScript) and this check (Python) agree character for character.
+BLANK = r"\t\n\v\f\r \x00-\x1f\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+SOMETHING = f"[^{BLANK}]"  # a query must hold at least one such character
+MAX_WORD_LENGTH = 30  # longer than any word in the content; beyond it a word is matched as typed
 
 # How much a word counts in each field; a name match must beat any amount of body text.
 FIELD_WEIGHTS = {
@@ -165,6 +170,10 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 
 
 def allowed_typos(word: str) -> int:
+    """Edits a word may be away from what was meant; none for a word longer than any real one,
+    whose candidate set (deletions of deletions) would grow with the square of its length."""
+    if len(word) > MAX_WORD_LENGTH:
+        return 0
     return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
 
 
@@ -672,10 +681,12 @@ index_cache = IndexCache()
 
 def search(query: str, limit: int = 20) -> list[SearchResult]:
     """The meanings that best match what someone typed, best first."""
-    if not isinstance(query, str) or not query.strip():
+    if not isinstance(query, str) or not re.search(SOMETHING, query):
         raise QueryError("Type what you are looking for: a code such as 504, a name, or a symptom.")
     if len(query) > MAX_QUERY_LENGTH:
         raise QueryError(f"The search is {len(query)} characters long; the limit is {MAX_QUERY_LENGTH}.")
     if not 1 <= limit <= MAX_LIMIT:
         raise QueryError(f"The limit must be between 1 and {MAX_LIMIT}.")
-    return index_cache.get().search(query, limit)
+    # NFKC spells one character out as up to 18 ("㎉" -> "kcal"): the work is bounded by the
+    # normalised text, so that is cut to the limit too (no real query comes near it).
+    return index_cache.get().search(normalise(query)[:MAX_QUERY_LENGTH], limit)

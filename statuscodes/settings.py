@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "statuscodes.middleware.health_checks",
     "django.middleware.security.SecurityMiddleware",
     "statuscodes.middleware.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "statuscodes.middleware.DatabaseUnavailable",
 ]
 
 ROOT_URLCONF = "statuscodes.urls"
@@ -101,6 +103,23 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that hangs or is locked must cost a request seconds, not gunicorn's 30 s worker
+# timeout: these errors surface as a clean 503 (middleware.DatabaseUnavailable).
+DATABASE_TIMEOUT = env_int("DATABASE_TIMEOUT", 3)  # seconds: connecting, waiting for a lock
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=DATABASE_TIMEOUT,
+        # server side: no statement or lock wait runs longer than this
+        options=f"-c statement_timeout={DATABASE_TIMEOUT * 1000} -c lock_timeout={DATABASE_TIMEOUT * 1000}",
+        # client side: a server host that stops answering drops the connection instead of hanging
+        tcp_user_timeout=DATABASE_TIMEOUT * 1000,
+        keepalives=1,
+        keepalives_idle=5,
+        keepalives_interval=1,
+        keepalives_count=3,
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = DATABASE_TIMEOUT  # busy wait on a lock
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared Redis cache lets many gunicorn instances serve one page cache; without it each
@@ -117,8 +136,8 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "BACKEND": "statuscodes.memory_cache.BoundedMemoryCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000, "MAX_BYTES": env_int("PAGE_CACHE_MB", 64) * 1024 * 1024},
         }
     }
 
@@ -156,7 +175,6 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 # Production hardening; `manage.py check --deploy` is clean with DJANGO_DEBUG=False.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
@@ -168,6 +186,11 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Features no page uses are switched off for the page and anything it could embed.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+)
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "

@@ -7,17 +7,18 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
+from statuscodes.links import canonical_host
 from statuscodes.models import Comparison, StatusClass, StatusCode
 
 
 class SiteSitemap(Sitemap):
-    """Absolute addresses from SITE_URL when it is set, like the canonical links; else the request's."""
+    """Absolute addresses from SITE_URL when it is set, like the canonical links; else the canonical host."""
 
     def get_protocol(self, protocol=None):
         return urlsplit(settings.SITE_URL).scheme if settings.SITE_URL else super().get_protocol(protocol)
 
     def get_domain(self, site=None):
-        return urlsplit(settings.SITE_URL).netloc if settings.SITE_URL else super().get_domain(site)
+        return urlsplit(settings.SITE_URL).netloc if settings.SITE_URL else canonical_host()
 
 
 class PageSitemap(SiteSitemap):

@@ -9,8 +9,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     re_path(r"^(?P<number>[1-5][0-9]{2})$", views.code_detail, name="code_detail"),
     re_path(r"^(?P<slug>[1-5]xx)$", views.class_detail, name="class_detail"),
-    re_path(r"^(?P<page>[1-5][0-9x]{2})/$", views.drop_trailing_slash),
+    # only the pages above: /50x/ -> /50x would loop with APPEND_SLASH, as /50x is no page
+    re_path(r"^(?P<page>[1-5][0-9]{2}|[1-5]xx)/$", views.drop_trailing_slash),
     path("healthz", views.healthz, name="healthz"),
+    path("livez", views.livez, name="livez"),
     path("search", views.search, name="search"),
     path("compare", views.comparison_list, name="comparison_list"),
     path("compare/<str:slug>", views.comparison_detail, name="comparison_detail"),
@@ -22,8 +24,11 @@ urlpatterns = [
     path("api/", api.docs, name="api_docs"),
     path("api/v1/", api.index, name="api_index"),
     path("api/v1/codes", api.codes, name="api_codes"),
-    re_path(r"^api/v1/codes/(?P<number>[0-9]{1,6})$", api.code_detail, name="api_code_detail"),
-    re_path(r"^api/v1/codes/(?P<number>[0-9]{1,6})/(?P<source>[a-z0-9-]+)$", api.meaning_detail, name="api_meaning"),
+    # no leading zero: /0521 is no page, so /api/v1/codes/0521 is no code either
+    re_path(r"^api/v1/codes/(?P<number>[1-9][0-9]{0,5})$", api.code_detail, name="api_code_detail"),
+    re_path(
+        r"^api/v1/codes/(?P<number>[1-9][0-9]{0,5})/(?P<source>[a-z0-9-]+)$", api.meaning_detail, name="api_meaning"
+    ),
     path("api/v1/classes", api.classes, name="api_classes"),
     path("api/v1/classes/<str:slug>", api.class_detail, name="api_class_detail"),
     path("api/v1/export", api.export, name="api_export"),
@@ -35,3 +40,4 @@ urlpatterns = [
 ]
 
 handler404 = "statuscodes.views.page_not_found"
+handler500 = "statuscodes.errors.server_error"

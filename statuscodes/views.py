@@ -1,9 +1,10 @@
 """Pages: home, class pages, code pages (HTML, or JSON and text by Accept), the 404 page, health."""
 
 import re
+from functools import wraps
 
 from django.contrib.sitemaps.views import sitemap
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -11,9 +12,9 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
 
-from statuscodes import api, plaintext
+from statuscodes import api, database, plaintext
 from statuscodes import search as code_search
 from statuscodes.caching import cached_page
 from statuscodes.compare import Redirect, build_comparison, slug_from_choices
@@ -23,6 +24,34 @@ from statuscodes.negotiation import JSON, TEXT, negotiated, representation, text
 from statuscodes.sitemaps import SITEMAPS
 
 POPULAR = [404, 500, 502, 503, 301, 429]
+SAFE_METHODS = ("GET", "HEAD")
+
+
+def read_only(view):
+    """GET and HEAD only. Any other method gets a 405 naming them, in the form the client asked
+    for, and never a CSRF failure page: these views take no form posts, so there is nothing to
+    protect, and a client deserves to hear that the method is wrong.
+    """
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in SAFE_METHODS:
+            return method_not_allowed(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def method_not_allowed(request) -> HttpResponse:
+    message = f"{request.method} is not allowed here: pages answer GET and HEAD."
+    if representation(request) == JSON:
+        response = api.error_response(405, message)
+    else:
+        response = text_response(message + "\n", status=405)
+    response["Allow"] = ", ".join(SAFE_METHODS)
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 def site_context(request) -> dict:
@@ -35,7 +64,7 @@ def primary_meanings() -> list[StatusCode]:
     return [code for code in StatusCode.objects.listing() if code.is_primary]
 
 
-@require_safe
+@read_only
 @cached_page(variant=representation)
 @negotiated(json=api.codes_document, text=plaintext.home_page)
 def home(request):
@@ -47,7 +76,7 @@ def home(request):
     return render(request, "statuscodes/home.html", {"classes": classes})
 
 
-@require_safe
+@read_only
 @cached_page(variant=representation)
 @negotiated(json=api.class_document, text=plaintext.class_page)
 def class_detail(request, slug: str):
@@ -58,7 +87,7 @@ def class_detail(request, slug: str):
     return render(request, "statuscodes/class_detail.html", {"status_class": status_class, "codes": codes})
 
 
-@require_safe
+@read_only
 @cached_page(variant=representation)
 @negotiated(json=api.code_document, text=plaintext.code_page)
 def code_detail(request, number: str):
@@ -76,7 +105,7 @@ def code_detail(request, number: str):
     return render(request, "statuscodes/code_detail.html", context)
 
 
-@require_safe
+@read_only
 @cached_page(variant=representation)
 @negotiated(json=api.compare_document, text=plaintext.comparison_page)
 def comparison_detail(request, slug: str):
@@ -87,7 +116,7 @@ def comparison_detail(request, slug: str):
     return render(request, "statuscodes/comparison_detail.html", {"comparison": comparison})
 
 
-@require_safe
+@read_only
 def comparison_list(request):
     """/compare lists the curated comparisons; with ?a=401&b=403 (the compare form) it redirects."""
     if not any(name in request.GET for name in ("a", "b", "c", "d")):
@@ -114,19 +143,19 @@ def comparison_list_page(request, chosen: list[str], error: str = "", status: in
     return render(request, "statuscodes/comparison_list.html", context, status=status)
 
 
-@require_safe
+@read_only
 @cached_page(variant=lambda request: "xml")
 def sitemap_xml(request):
     return sitemap(request, sitemaps=SITEMAPS).render()
 
 
-@require_safe
+@read_only
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {site_base(request)}{reverse('sitemap')}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
-@require_safe
+@read_only
 @cache_control(public=True, max_age=86400)
 def favicon(request):
     """/favicon.ico: browsers and crawlers ask for it even though pages link the SVG icon."""
@@ -136,7 +165,7 @@ def favicon(request):
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # never echoed back into a page
 
 
-@require_safe
+@read_only
 @cached_page(params=("q",))
 def search(request):
     """/search?q=: a number goes straight to its page; anything else lists the best meanings."""
@@ -158,18 +187,28 @@ def search(request):
     return render(request, "statuscodes/search_results.html", context)
 
 
+@read_only
 def drop_trailing_slash(request, page: str):
     """/521/ -> /521: pages answer without a slash so `curl host/521` works."""
     return HttpResponsePermanentRedirect(f"/{page}")
 
 
+@read_only
 @never_cache
 def healthz(request):
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
+    """Readiness: 200 only when pages can be served (the database answers and holds the content)."""
+    problem = database.readiness_problem()
+    if problem:
+        return HttpResponse(f"{problem}\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@read_only
+@never_cache
+def livez(request):
+    """Liveness: the process answers HTTP. Touches nothing else, so a database outage does not
+    get healthy processes restarted; readiness (/healthz) is what takes an instance out of service.
+    """
     return HttpResponse("ok\n", content_type="text/plain")
 
 

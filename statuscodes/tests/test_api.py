@@ -321,3 +321,47 @@ def test_filtered_listings_are_cached_per_filter_and_ignore_other_parameters(cli
     assert fourxx["ETag"] != fivexx["ETag"]
     assert fourxx.json() != fivexx.json()
     assert client.get("/api/v1/codes?class=4xx&junk=1")["ETag"] == fourxx["ETag"]
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_start_with_a_quote(client, small_site):
+    code = StatusCode.objects.get(number=404)
+    code.summary = '=HYPERLINK("http://evil.example","click")'
+    code.retry_note = "- a markdown list item"
+    code.when = "@SUM(A1:A2)"
+    code.save()
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/v1/export.csv").content.decode())))
+    row = next(r for r in rows if r["code"] == "404")
+    assert row["summary"] == '\'=HYPERLINK("http://evil.example","click")'
+    assert row["retry_note"] == "'- a markdown list item"
+    assert row["when"] == "'@SUM(A1:A2)"
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+
+
+@pytest.mark.parametrize("value, cell", [("+1", "'+1"), ("\tx", "'\tx"), ("\rx", "'\rx"), ("a=b", "a=b"), (404, "404")])
+def test_the_csv_guard_quotes_only_formula_starts(value, cell):
+    from statuscodes.api import csv_value
+
+    assert csv_value(value) == cell
+
+
+@pytest.mark.parametrize("path", ["/api/v1/codes/0521", "/api/v1/codes/0404", "/api/v1/codes/00404/iana"])
+def test_a_number_with_a_leading_zero_is_a_json_404_like_its_page(client, small_site, path):
+    assert get_json(client, path, status=404)["status"] == 404
+    assert client.get(path.replace("/api/v1/codes", "")).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/v1/codes/600", "/api/v1/codes/999/iana", "/api/v1/compare/404-vs-999",
+                                  "/api/v1/nothing"])  # fmt: skip
+def test_a_preflight_for_something_that_does_not_exist_answers_404_not_204(client, small_site, path):
+    response = client.options(path, HTTP_ORIGIN="https://dashboard.example", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
+    assert response.status_code == 404
+    assert response.json()["status"] == 404
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_preflight_leaves_query_parameters_to_the_get(client, small_site):
+    """A browser's preflight carries the query string; a bad value is for the GET to answer."""
+    assert client.options("/api/v1/codes?class=bogus").status_code == 204
+    assert client.options("/api/v1/search").status_code == 204

@@ -69,7 +69,7 @@ def test_the_404_page_escapes_the_path(client, small_site):
     assert "&lt;script&gt;" in html
 
 
-def test_healthz_answers_200_when_the_database_is_reachable(client):
+def test_healthz_answers_200_when_the_database_holds_the_content(client, small_site):
     assert client.get("/healthz").status_code == 200
 
 
@@ -137,10 +137,11 @@ def test_an_edit_made_through_another_instance_is_seen_here_at_once(client, smal
     assert "Edited through another instance." in client.get("/404").content.decode()
 
 
-def test_a_page_cached_for_one_host_keeps_the_canonical_link_of_another(client, small_site, settings):
+def test_every_allowed_host_gets_the_canonical_link_of_the_first(client, small_site, settings):
+    """One canonical host: a page cached for one Host header is right for every other one."""
     settings.ALLOWED_HOSTS = ["a.example", "b.example"]
     assert 'href="http://a.example/521"' in client.get("/521", HTTP_HOST="a.example").content.decode()
-    assert 'href="http://b.example/521"' in client.get("/521", HTTP_HOST="b.example").content.decode()
+    assert 'href="http://a.example/521"' in client.get("/521", HTTP_HOST="b.example").content.decode()
 
 
 def test_an_unknown_query_string_serves_the_same_cached_page_and_etag(client, small_site):
@@ -158,3 +159,47 @@ def test_an_unknown_query_string_serves_the_same_cached_page_and_etag(client, sm
 def test_etags_are_per_url_so_one_page_validator_does_not_answer_for_another(client, small_site):
     etag = client.get("/521")["ETag"]
     assert client.get("/404", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/50x", "/50x/", "/4x4", "/5x0/", "/40x"])
+def test_a_path_that_looks_like_a_code_but_is_none_is_a_404_not_a_redirect_loop(client, small_site, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "500" in response.content.decode() or "404" in response.content.decode()  # suggestions nearby
+
+
+def test_every_response_carries_a_permissions_policy(client, small_site):
+    for path in ("/", "/521", "/api/v1/codes/521", "/nowhere", "/api/"):
+        policy = client.get(path)["Permissions-Policy"]
+        assert "camera=()" in policy and "geolocation=()" in policy
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+def test_other_methods_on_pages_get_a_405_naming_get_and_head(client, small_site, method):
+    response = getattr(client, method)("/521")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    json_response = getattr(client, method)("/521", HTTP_ACCEPT="application/json")
+    assert json_response.status_code == 405 and json_response.json()["status"] == 405
+
+
+def test_liveness_answers_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/livez").content == b"ok\n"
+
+
+def test_readiness_fails_when_nothing_is_loaded(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert b"prepare_database" in response.content
+
+
+def test_a_database_error_in_a_page_is_a_503_in_the_negotiated_form(client, small_site):
+    with mock.patch("statuscodes.caching.current_revision", side_effect=DatabaseError("gone")):
+        html = client.get("/521", HTTP_ACCEPT="text/html")
+        data = client.get("/521", HTTP_ACCEPT="application/json")
+        api = client.get("/api/v1/codes/521", HTTP_ACCEPT="text/html")
+    assert html.status_code == 503 and b"briefly unavailable" in html.content
+    assert data.status_code == 503 and data.json()["status"] == 503
+    assert api.status_code == 503 and api.json()["status"] == 503
+    assert html["Retry-After"] == "30"

@@ -5,6 +5,7 @@ ranker to 95% top-1 and 99% top-3. bench/search_bench.py measures speed (not a t
 """
 
 import io
+import re
 from pathlib import Path
 from unittest import mock
 
@@ -251,7 +252,7 @@ def test_an_impossible_limit_is_refused(limit):
         "'; DROP TABLE statuscodes_statuscode; --",
         '" OR 1=1 --',
         "<script>alert(1)</script>",
-        "\x00\x00",
+        "\x00a\x00",
         "gateway\x00timeout",
         "🔥 504 🔥",
         "５０４",  # full-width digits
@@ -279,7 +280,7 @@ def test_any_text_gets_results_in_score_order_or_a_clear_error(site, query):
     try:
         results = search(query)
     except QueryError:
-        assert not query.strip() or len(query) > MAX_QUERY_LENGTH
+        assert not re.search(code_search.SOMETHING, query) or len(query) > MAX_QUERY_LENGTH
     else:
         scores = [result.score for result in results]
         assert scores == sorted(scores, reverse=True)
@@ -622,3 +623,21 @@ def test_the_search_page_box_suggests_too_and_shows_no_console_errors(open_page)
     page.get_by_role("option").first.wait_for()
     assert page.get_by_role("option").first.inner_text().startswith("502 Bad Gateway")
     assert page.errors == []
+
+
+@pytest.mark.parametrize("query", ["\u3389" * 200, "\ufdfa" * 200, "\u2474" * 200])  # ㎉ -> kcal, ﷺ -> 18 letters
+def test_a_query_that_normalising_spells_out_is_searched_only_up_to_the_limit(small_site, query):
+    with mock.patch.object(Index, "search", autospec=True, return_value=[]) as searched:
+        search(query)
+    assert len(searched.call_args.args[1]) == MAX_QUERY_LENGTH
+
+
+@pytest.mark.parametrize("query", ["\x1d", " \ufeff ", "\u3000\t", "\x00"])
+def test_white_space_and_control_characters_alone_are_an_empty_query(query):
+    with pytest.raises(QueryError, match="Type what you are looking for"):
+        search(query)
+
+
+def test_a_word_longer_than_any_real_one_is_not_typo_corrected():
+    assert code_search.allowed_typos("a" * 31) == 0
+    assert code_search.allowed_typos("gatewaytimeout") == 2

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from statuscodes.content import ContentErrors, sync_content
+from statuscodes.database import lift_request_timeouts
 
 
 class Command(BaseCommand):
@@ -19,6 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, path=None, force=False, **options):
         root = path or settings.CONTENT_DIR
+        lift_request_timeouts()  # another instance's load holds the lock for longer than a request may wait
         try:
             report = sync_content(root, force=force)
         except ContentErrors as exc:

@@ -5,12 +5,14 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from statuscodes.content import LOAD_LOCK
+from statuscodes.database import lift_request_timeouts
 
 
 class Command(BaseCommand):
     help = "Apply migrations and load content/, holding a lock so instances starting together take turns."
 
     def handle(self, *args, **options):
+        lift_request_timeouts()  # waiting for another instance's migrate takes longer than a request may
         locked = connection.vendor == "postgresql"
         if locked:  # concurrent migrate and load_content would race; SQLite serialises writers itself
             with connection.cursor() as cursor:
