@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
     "statuscodes",
 ]
 
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "statuscodes.middleware.DatabaseUnavailable",
+    "axes.middleware.AxesMiddleware",  # last: it turns a flagged login into the 429 page
 ]
 
 ROOT_URLCONF = "statuscodes.urls"
@@ -150,6 +152,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Admin login throttling (django-axes). Failures are counted in the database, so every instance
+# sharing it sees the same counters. After AXES_FAILURE_LIMIT failures for one username from one
+# address, or AXES_IP_FAILURE_LIMIT from one address whatever the usernames, that login is
+# refused for AXES_COOLOFF_TIME with a 429 page (statuscodes.login_throttle holds the code).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a paused login before a password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Proxies in front that each append the address they received from to X-Forwarded-For. With 0
+# the header is ignored: a client could write anything there to dodge the limits.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXY_COUNT must be 0 or more, not {TRUSTED_PROXY_COUNT}")
+AXES_CLIENT_IP_CALLABLE = "statuscodes.login_throttle.client_ip"
+AXES_HANDLER = "statuscodes.login_throttle.LoginThrottle"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # in this order: LoginThrottle
+AXES_FAILURE_LIMIT = 5  # one username from one address
+AXES_IP_FAILURE_LIMIT = 20  # one address, all usernames together (ours, read by LoginThrottle)
+AXES_COOLOFF_TIME = 15 / 60  # hours: failures older than 15 minutes no longer count
+# Attempts during a pause are refused without being counted, so the pause ends when the page says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful login clears nothing (axes' default, stated): otherwise anyone with an account could
+# wipe the failures counted against their address and go on guessing other editors' passwords.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "statuscodes.login_throttle.paused_response"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
