@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db import models
 
 from statuscodes.content import RELATED_REF, comparison_codes, comparison_order_problem
+from statuscodes.history import HistoryAdmin
 from statuscodes.models import Cause, Comparison, Fix, Source, StatusClass, StatusCode, comparison_slug
 
 
@@ -73,7 +74,7 @@ class FixInline(admin.StackedInline):
 
 
 @admin.register(StatusCode)
-class StatusCodeAdmin(admin.ModelAdmin):
+class StatusCodeAdmin(HistoryAdmin):
     form = StatusCodeForm
     formfield_overrides = URL_AS_HTTPS
     inlines = [CauseInline, FixInline]
@@ -97,13 +98,13 @@ class StatusCodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(StatusClass)
-class StatusClassAdmin(admin.ModelAdmin):
+class StatusClassAdmin(HistoryAdmin):
     list_display = ["digit", "name", "summary", "updated_at"]
     fields = ["digit", "name", "summary", "overview"]
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(HistoryAdmin):
     formfield_overrides = URL_AS_HTTPS
     list_display = ["slug", "name", "kind", "rank", "url"]
     list_filter = ["kind"]
@@ -138,7 +139,7 @@ class ComparisonForm(forms.ModelForm):
 
 
 @admin.register(Comparison)
-class ComparisonAdmin(admin.ModelAdmin):
+class ComparisonAdmin(HistoryAdmin):
     form = ComparisonForm
     list_display = ["slug", "title", "reviewed", "updated_at"]
     search_fields = ["slug", "title", "summary"]

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import reversion
 import yaml
 from django.db import IntegrityError, connection, transaction
 
@@ -932,7 +933,9 @@ LOAD_LOCK = 0x5C0DE5
 
 
 def write_tree(tree: Tree, force: bool, report: SyncReport) -> None:
-    with transaction.atomic():
+    # One version per record it changes, kept with the admin's: a load can be undone like an edit.
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_comment("load_content --force" if force else "load_content")
         if connection.vendor == "postgresql":
             # Instances starting together each run load_content; the second waits here, then
             # finds every record unchanged, instead of racing the first into a unique constraint.

@@ -1,5 +1,6 @@
 """The data model: sources, classes, each meaning of a status code with its causes and fixes, comparisons."""
 
+import reversion
 from django.db import models
 from django.db.models import F
 from django.urls import reverse
@@ -440,3 +441,10 @@ class Comparison(ContentModel):
             "html": str(self.html),
             "reviewed": self.reviewed.isoformat(),
         }
+
+
+# Every change to content is kept as a version (django-reversion), whoever makes it: a code is
+# versioned together with its causes and fixes, so restoring it restores them too.
+for _model, _follow in [(Source, ()), (StatusClass, ()), (StatusCode, ("causes", "fixes")), (Cause, ()), (Fix, ()),
+                        (Comparison, ())]:  # fmt: skip
+    reversion.register(_model, follow=_follow)

@@ -20,6 +20,8 @@ class Command(BaseCommand):
         try:
             call_command("migrate", interactive=False, verbosity=options["verbosity"])
             call_command("load_content", verbosity=options["verbosity"])
+            # Records from before version history was kept get a first version to go back to.
+            call_command("createinitialrevisions", "statuscodes", comment="initial version", verbosity=0)
         finally:
             if locked:
                 with connection.cursor() as cursor:
