@@ -7,6 +7,8 @@ from django.db import models
 from statuscodes.content import RELATED_REF, comparison_codes, comparison_order_problem
 from statuscodes.history import HistoryAdmin
 from statuscodes.models import Cause, Comparison, Fix, Source, StatusClass, StatusCode, comparison_slug
+from statuscodes.preview import PreviewAdmin
+from statuscodes.references import ReferenceCheckedForm, refusal
 
 
 class CommaSeparatedField(forms.CharField):
@@ -74,7 +76,7 @@ class FixInline(admin.StackedInline):
 
 
 @admin.register(StatusCode)
-class StatusCodeAdmin(HistoryAdmin):
+class StatusCodeAdmin(PreviewAdmin, HistoryAdmin):
     form = StatusCodeForm
     formfield_overrides = URL_AS_HTTPS
     inlines = [CauseInline, FixInline]
@@ -96,11 +98,31 @@ class StatusCodeAdmin(HistoryAdmin):
     def class_slug(self, obj):
         return obj.class_slug
 
+    def get_form(self, request, obj=None, **kwargs):
+        base = kwargs.get("form", self.form)
+        kwargs["form"] = type(base.__name__, (ReferenceCheckedForm, base), {})
+        return super().get_form(request, obj, **kwargs)
+
+    def get_deleted_objects(self, objs, request):
+        """A meaning that comparisons or related lists name is protected: the page lists them."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        protected = [*protected, *filter(None, (refusal(code, "deleted") for code in objs))]
+        return deleted, counts, perms_needed, protected
+
 
 @admin.register(StatusClass)
-class StatusClassAdmin(HistoryAdmin):
+class StatusClassAdmin(PreviewAdmin, HistoryAdmin):
     list_display = ["digit", "name", "summary", "updated_at"]
     fields = ["digit", "name", "summary", "overview"]
+
+    def get_deleted_objects(self, objs, request):
+        """A class with codes in it is protected: every code page names its class."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for status_class in objs:
+            codes = StatusCode.objects.in_class(status_class.digit).count()
+            if codes:
+                protected = [*protected, f"{codes} code(s) of the {status_class.slug} class: delete or move them first"]
+        return deleted, counts, perms_needed, protected
 
 
 @admin.register(Source)
@@ -139,7 +161,7 @@ class ComparisonForm(forms.ModelForm):
 
 
 @admin.register(Comparison)
-class ComparisonAdmin(HistoryAdmin):
+class ComparisonAdmin(PreviewAdmin, HistoryAdmin):
     form = ComparisonForm
     list_display = ["slug", "title", "reviewed", "updated_at"]
     search_fields = ["slug", "title", "summary"]

@@ -24,6 +24,7 @@ def change_form_data(code: StatusCode, **changes) -> dict:
         "retry": code.retry, "retry_note": code.retry_note, "cacheable": "on" if code.cacheable else "",
         "headers": ", ".join(code.headers), "related": ", ".join(map(str, code.related)),
         "example": code.example, "reviewed": code.reviewed.isoformat(),
+        "based_on": code.updated_at.isoformat(),  # the version the form was opened at (history.py)
     }  # fmt: skip
     for prefix, items in (("causes", code.causes.all()), ("fixes", code.fixes.all())):
         data[f"{prefix}-TOTAL_FORMS"] = len(items)
