@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import path, re_path
 
-from statuscodes import api, views
+from statuscodes import api, handback, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,6 +19,10 @@ urlpatterns = [
     path("sitemap.xml", views.sitemap_xml, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # before admin.site.urls, whose catch-all would answer these with a 404
+    path("admin/handback/", admin.site.admin_view(handback.page), name="handback"),
+    path("admin/handback/content.patch", admin.site.admin_view(handback.download_patch), name="handback_patch"),
+    path("admin/handback/content.zip", admin.site.admin_view(handback.download_zip), name="handback_zip"),
     path("admin/", admin.site.urls),
     # The JSON API; anything unknown under api/ answers a JSON 404, not the HTML page.
     path("api/", api.docs, name="api_docs"),
