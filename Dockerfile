@@ -4,7 +4,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PORT=8000
+    PORT=8000 \
+    DATABASE_URL=sqlite:////data/db.sqlite3
 
 WORKDIR /app
 COPY requirements.txt .
@@ -12,9 +13,15 @@ RUN pip install -r requirements.txt
 
 COPY . .
 # Static files are collected at build time; the key only satisfies settings for this one step.
+# The code and static files stay root's: the app cannot rewrite what it serves. Only /data, where
+# the SQLite database lives, is the app's.
 RUN DJANGO_SECRET_KEY=build-only-not-used-at-runtime python manage.py collectstatic --noinput \
     && useradd --create-home --uid 10001 app \
-    && chown -R app:app /app
+    && mkdir /data && chown app:app /data
+
+# Admin edits live in the database: without a volume here they would vanish with the container.
+# Mount one (docker run -v statuscodes-data:/data ...), or set DATABASE_URL to PostgreSQL.
+VOLUME ["/data"]
 
 USER app
 EXPOSE 8000
