@@ -356,3 +356,34 @@ def test_printing_from_the_dark_theme_prints_black_on_white(open_page):
     page.emulate_media(media="print")
     assert background(page) == LIGHT
     assert page.evaluate("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
+
+
+def test_an_editor_saving_over_a_colleagues_change_sees_the_conflict_and_keeps_their_text(open_page, site):
+    """Two editors in two browsers: the second save is refused with what changed, nothing is lost."""
+    from django.contrib.auth.models import User
+
+    from statuscodes.models import StatusCode
+
+    for name in ("alice", "bob"):
+        User.objects.create_superuser(name, f"{name}@example.com", "a-long-password-1")
+    code = StatusCode.objects.get(number=404)
+    change = f"/admin/statuscodes/statuscode/{code.pk}/change/"
+    alice, bob = open_page(f"/admin/login/?next={change}"), open_page(f"/admin/login/?next={change}")
+    for page, name in ((alice, "alice"), (bob, "bob")):
+        page.fill("#id_username", name)
+        page.fill("#id_password", "a-long-password-1")
+        page.click("input[type=submit]")
+        page.wait_for_url(f"**{change}")
+    alice.fill("#id_summary", "Alice rewrote the summary.")
+    alice.click("input[name=_save]")
+    alice.wait_for_url("**/admin/statuscodes/statuscode/")
+    bob.fill("#id_description", "Bob's careful new description, which must not be lost.")
+    bob.click("input[name=_save]")
+    conflict = bob.locator(".errornote, .errorlist.nonfield").filter(has_text="Someone else saved")
+    conflict.first.wait_for()
+    assert "alice at" in bob.locator(".errorlist.nonfield").inner_text()
+    assert "+summary: Alice rewrote the summary." in bob.locator(".edit-conflict-diff").inner_text()
+    assert bob.input_value("#id_description") == "Bob's careful new description, which must not be lost."
+    code.refresh_from_db()
+    assert code.summary == "Alice rewrote the summary." and "Bob" not in code.description
+    assert alice.errors == [] and bob.errors == []
