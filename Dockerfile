@@ -1,5 +1,6 @@
 # statuscodes: gunicorn + WhiteNoise on a slim Python image, running as a non-root user.
-FROM python:3.11-slim
+# A pinned release: a rebuild next month gets the same Python and Debian, not whatever is newest.
+FROM python:3.11.14-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

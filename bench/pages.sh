@@ -17,24 +17,35 @@ $PY manage.py migrate --noinput -v0
 $PY manage.py load_content >/dev/null
 $PY manage.py collectstatic --noinput -v0
 
-.venv/bin/gunicorn statuscodes.wsgi:application --bind 127.0.0.1:$PORT --workers 2 \
-  --env DJANGO_SETTINGS_MODULE=bench.bench_settings --log-level warning &
+trap 'kill "${server:-}" 2>/dev/null; rm -rf "$work"' EXIT
+# The production config (gunicorn.conf.py), its access log kept out of the terminal.
+.venv/bin/gunicorn statuscodes.wsgi:application --config gunicorn.conf.py --bind 127.0.0.1:"$PORT" --workers 2 \
+  --env DJANGO_SETTINGS_MODULE=bench.bench_settings >"$work/gunicorn.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 
 echo "gunicorn, 2 workers; wrk -t2 -c$CONNECTIONS -d${SECONDS_PER_RUN}s; $(nproc) cores"
-printf '%-34s %12s %10s %10s\n' path requests/s p50 p99
-for path in /bench-empty /healthz /521 / /5xx /404; do
-  curl -s -o /dev/null "http://127.0.0.1:$PORT$path"   # warm the page cache
-  out=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -H "Accept: text/html" "http://127.0.0.1:$PORT$path")
+printf '%-34s %12s %10s %10s %8s\n' path requests/s p50 p99 ratio
+measure() {  # label, then wrk's extra arguments and the URL
+  local label=$1 out rps
+  shift
+  out=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -H "Accept: text/html" "$@")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  printf '%-34s %12s %10s %10s\n' "$path" "$rps" "$p50" "$p99"
+  printf '%-34s %12s %10s %10s %8s\n' "$label" "$rps" "$(awk '$1=="50%" {print $2}' <<<"$out")" \
+    "$(awk '$1=="99%" {print $2}' <<<"$out")" "$(awk -v a="$rps" -v b="${reference:-$rps}" 'BEGIN {printf "%.2fx", a / b}')"
+  last_rps=$rps
+}
+base="http://127.0.0.1:$PORT"
+for path in /bench-empty /521 / /5xx /404 /healthz; do
+  curl -s -o /dev/null "$base$path"   # warm the page cache
+done
+# The reference runs first and again last, so a drift of the machine during the run shows.
+measure "/bench-empty (reference)" "$base/bench-empty"
+reference=$last_rps
+for path in /521 / /5xx /404 /healthz; do
+  measure "$path" "$base$path"
 done
 # A conditional request, as a CDN revalidating sends it.
-etag=$(curl -s -D - -o /dev/null -H "Accept: text/html" "http://127.0.0.1:$PORT/521" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')
-out=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -H "Accept: text/html" -H "If-None-Match: $etag" "http://127.0.0.1:$PORT/521")
-printf '%-34s %12s %10s %10s\n' "/521 (If-None-Match -> 304)" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
-  "$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")"
+etag=$(curl -s -D - -o /dev/null -H "Accept: text/html" "$base/521" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')
+measure "/521 (If-None-Match -> 304)" -H "If-None-Match: $etag" "$base/521"
+measure "/bench-empty (reference, again)" "$base/bench-empty"

@@ -1,26 +1,55 @@
 """Page caching keyed by the content revision, with ETag/Last-Modified and 304s for CDNs."""
 
 import hashlib
+import logging
+import threading
 import time
+from collections import OrderedDict
 from datetime import UTC, datetime
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date, parse_http_date_safe, quote_etag, urlencode
+from django.http import HttpResponse, HttpResponseNotModified, QueryDict
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe, urlencode
 
 from statuscodes.models import Revision
 
+logger = logging.getLogger(__name__)
+
+
+# How long an instance may go on serving a revision that another instance has moved past. Read
+# from the database at most this often, the revision costs a cached page nothing; an edit made
+# through this process is seen at once (Revision.local_changes).
+REVISION_TTL = 0.5  # seconds
+
+_memo: tuple | None = None  # (number, changed_at, read at (monotonic), Revision.local_changes then)
+
 
 def current_revision() -> tuple[int, datetime]:
-    """(revision number, when it changed), read on every cached request and every search.
+    """(revision number, when it changed), read on every cached request and every search."""
+    global _memo
+    now, memo = time.monotonic(), _memo
+    if memo and now - memo[2] < REVISION_TTL and memo[3] == Revision.local_changes:
+        return memo[0], memo[1]
+    local_changes = Revision.local_changes
+    number, changed_at = read_revision()
+    _memo = (number, changed_at, now, local_changes)
+    return number, changed_at
 
-    A plain SELECT by primary key: it is the one database touch of a cached page, and the
-    ORM's model machinery costs about nine times as much as the query itself.
-    """
+
+def forget_process_state() -> None:
+    """Forget what this process keeps between requests: the revision read, its recent pages, a
+    failed cache. For tests, which roll the database back under it."""
+    global _memo, _cache_down_until
+    _memo, _cache_down_until = None, 0.0
+    recent_pages.clear()
+
+
+def read_revision() -> tuple[int, datetime]:
+    """A plain SELECT by primary key: the ORM's model machinery costs nine times the query."""
     table = connection.ops.quote_name(Revision._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT number, changed_at FROM {table} WHERE id = %s", [1])
@@ -56,24 +85,51 @@ def cached_page(variant=lambda request: "html", vary=("Accept",), params=()):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             revision, changed_at = current_revision()
-            last_modified = int(changed_at.timestamp())
             kind = variant(request)
             url_key = page_key(request, params)
-            response = cached_response(request, view, args, kwargs, f"page:{revision}:{kind}:{url_key}")
-            if response.status_code == 200:
-                etag = quote_etag(f"{revision}-{kind}-{url_key[:12]}")
-                ignore_future_if_modified_since(request)
-                response = get_conditional_response(request, etag, last_modified, response)
+            key, etag = f"page:{revision}:{kind}:{url_key}", f'"{revision}-{kind}-{url_key[:12]}"'
+            # This runs on every cached request, so it is kept to plain string work.
+            last_modified = int(changed_at.timestamp())
+            if revalidates(request, etag) and key in recent_pages:
+                response = HttpResponseNotModified()  # the commonest revalidation, without the body
+            else:
+                response = cached_response(request, view, args, kwargs, key)
+                if response.status_code == 200 and CONDITIONAL_HEADERS & request.META.keys():
+                    ignore_future_if_modified_since(request)
+                    response = get_conditional_response(request, etag, last_modified, response)
+            if response.status_code in (200, 304):
                 response["ETag"] = etag
-                response["Last-Modified"] = http_date(last_modified)
-                patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
+                response["Last-Modified"] = last_modified_header(last_modified)
+                response["Cache-Control"] = f"public, max-age={settings.PAGE_MAX_AGE}"
             if vary:
-                patch_vary_headers(response, vary)
+                if "Vary" in response:
+                    patch_vary_headers(response, vary)
+                else:  # a fresh response: no need to parse and merge
+                    response["Vary"] = ", ".join(vary)
             return response
 
         return wrapper
 
     return decorator
+
+
+def revalidates(request, etag: str) -> bool:
+    """A GET or HEAD whose only validator is exactly the current ETag, as a CDN or browser sends."""
+    meta = request.META
+    return (
+        meta.get("HTTP_IF_NONE_MATCH") == etag
+        and request.method in ("GET", "HEAD")
+        and "HTTP_IF_MATCH" not in meta
+        and "HTTP_IF_UNMODIFIED_SINCE" not in meta
+    )
+
+
+CONDITIONAL_HEADERS = {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"}
+
+
+@lru_cache(maxsize=8)  # one per revision in use
+def last_modified_header(timestamp: int) -> str:
+    return http_date(timestamp)
 
 
 def page_key(request, params) -> str:
@@ -82,8 +138,15 @@ def page_key(request, params) -> str:
     Not the Host header: absolute links name the one canonical host (links.site_base), so
     `Host: localhost:1`, `:2`, ... all share one entry.
     """
-    query = urlencode(sorted((name, value) for name in params for value in request.GET.getlist(name)))
-    return hashlib.sha256(f"{request.scheme}:{request.path}?{query}".encode()).hexdigest()[:32]
+    query_string = request.META.get("QUERY_STRING", "") if params else ""
+    return hashed_page_key(request.scheme, request.path, query_string, params)
+
+
+@lru_cache(maxsize=1024)  # the same few hundred addresses over and over; junk just ages out
+def hashed_page_key(scheme: str, path: str, query_string: str, params: tuple) -> str:
+    query = QueryDict(query_string)
+    chosen = urlencode(sorted((name, value) for name in params for value in query.getlist(name)))
+    return hashlib.sha256(f"{scheme}:{path}?{chosen}".encode()).hexdigest()[:32]
 
 
 def ignore_future_if_modified_since(request) -> None:
@@ -96,12 +159,77 @@ def ignore_future_if_modified_since(request) -> None:
         del request.META["HTTP_IF_MODIFIED_SINCE"]
 
 
+class RecentPages:
+    """The pages this process served last, bounded in bytes, in front of the configured cache.
+
+    A hit costs a dict lookup, where the configured cache costs a key check, a lock and
+    unpickling, or a round trip to Redis. Keys carry the revision, so nothing here goes stale.
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes, self.bytes = max_bytes, 0
+        self.pages: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.pages
+
+    def get(self, key: str) -> tuple[bytes, str] | None:
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: tuple[bytes, str]) -> None:
+        with self.lock:
+            if key in self.pages or len(page[0]) > self.max_bytes // 8:
+                return  # the export and its CSV are left to the configured cache
+            self.pages[key] = page
+            self.bytes += len(page[0])
+            while self.bytes > self.max_bytes:
+                _, (content, _) = self.pages.popitem(last=False)
+                self.bytes -= len(content)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+            self.bytes = 0
+
+
+recent_pages = RecentPages(max_bytes=8 * 1024 * 1024)
+
+
 def cached_response(request, view, args, kwargs, key: str) -> HttpResponse:
-    hit = cache.get(key)
-    if hit is not None:
-        content, content_type = hit
-        return HttpResponse(content, content_type=content_type)
+    page = recent_pages.get(key)
+    if page is None and (page := cache_call(cache.get, key)) is not None:
+        recent_pages.put(key, page)
+    if page is not None:
+        return HttpResponse(page[0], content_type=page[1])
     response = view(request, *args, **kwargs)
     if response.status_code == 200 and not response.streaming:
-        cache.set(key, (response.content, response["Content-Type"]), timeout=3600)
+        page = (response.content, response["Content-Type"])
+        recent_pages.put(key, page)
+        cache_call(cache.set, key, page, timeout=3600)
     return response
+
+
+CACHE_RETRY_AFTER = 5.0  # seconds a failed cache is left alone before it is tried again
+_cache_down_until = 0.0
+
+
+def cache_call(method, *args, **kwargs):
+    """The cache is a shortcut, never a dependency: when it fails (Redis down, a timeout), pages are
+    rendered without it, and it is left alone for a few seconds so that no request pays its
+    timeout twice. One warning says so, not one per request."""
+    global _cache_down_until
+    now = time.monotonic()
+    if now < _cache_down_until:
+        return None
+    try:
+        return method(*args, **kwargs)
+    except Exception as problem:  # noqa: BLE001 - whatever the backend raises
+        _cache_down_until = now + CACHE_RETRY_AFTER
+        logger.warning("page cache unavailable, serving without it for %.0f s: %s: %s", CACHE_RETRY_AFTER,
+                       type(problem).__name__, problem)  # fmt: skip
+        return None

@@ -39,7 +39,7 @@ def representation(request) -> str:
     - Otherwise the highest quality wins, an exact type beating a wildcard (`text/html,...,*/*;q=0.8`
       is HTML, `application/json, text/plain, */*` is JSON); nothing acceptable falls back to HTML.
     """
-    return representation_for(request.headers.get("Accept", "").strip())
+    return representation_for(request.META.get("HTTP_ACCEPT", "").strip())  # not .headers: it copies them all
 
 
 @lru_cache(maxsize=256)  # clients send a handful of distinct Accept headers; this runs per request

@@ -134,6 +134,9 @@ if os.environ.get("REDIS_URL"):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "statuscodes",
+            # A Redis that is down or hung costs a request half a second at most, then the page is
+            # rendered without the cache (caching.cache_call).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:

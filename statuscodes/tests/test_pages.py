@@ -1,5 +1,6 @@
 """The HTML pages: home, code, class, redirects, 404s, health, titles and HTTP caching."""
 
+import time
 from unittest import mock
 
 import pytest
@@ -125,16 +126,47 @@ def test_last_modified_is_the_time_of_the_last_content_change(client, small_site
     assert stamp == int(revision.changed_at.timestamp())
 
 
-def test_an_edit_made_through_another_instance_is_seen_here_at_once(client, small_site):
+def test_an_edit_made_through_another_instance_is_seen_here_within_the_revision_ttl(client, small_site):
     """Another gunicorn instance writes only to the shared database; our own cache is never told."""
     from django.db.models import F
 
+    from statuscodes import caching
     from statuscodes.models import Revision
 
     assert "What 404 means in one line." in client.get("/404").content.decode()  # now in our cache
     StatusCode.objects.filter(number=404).update(summary="Edited through another instance.")
     Revision.objects.filter(pk=1).update(number=F("number") + 1)
-    assert "Edited through another instance." in client.get("/404").content.decode()
+    later = time.monotonic() + caching.REVISION_TTL
+    with mock.patch.object(caching.time, "monotonic", return_value=later):
+        assert "Edited through another instance." in client.get("/404").content.decode()
+
+
+def test_within_the_revision_ttl_the_revision_costs_no_query(client, small_site, django_assert_num_queries):
+    client.get("/521")
+    with django_assert_num_queries(0):
+        assert client.get("/521").status_code == 200
+        assert client.get("/521", HTTP_IF_NONE_MATCH=client.get("/521")["ETag"]).status_code == 304
+
+
+def test_an_edit_made_through_this_instance_is_seen_at_once(client, small_site):
+    client.get("/404")
+    code = StatusCode.objects.get(number=404)
+    code.summary = "Edited here."
+    code.save()
+    assert "Edited here." in client.get("/404").content.decode()
+
+
+def test_pages_are_served_without_the_cache_when_it_fails(client, small_site):
+    from django.core.cache import cache
+
+    broken = mock.patch.multiple(cache, get=mock.DEFAULT, set=mock.DEFAULT)
+    with broken as methods:
+        methods["get"].side_effect = ConnectionError("redis is down")
+        methods["set"].side_effect = ConnectionError("redis is down")
+        response = client.get("/521")
+        client.get("/404")
+    assert response.status_code == 200 and b"Web Server Is Down" in response.content
+    assert methods["get"].call_count == 1  # then left alone for a while: no request pays the timeout again
 
 
 def test_every_allowed_host_gets_the_canonical_link_of_the_first(client, small_site, settings):
