@@ -24,28 +24,31 @@ trap 'kill "${server:-}" 2>/dev/null; rm -rf "$work"' EXIT
 server=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 
-echo "gunicorn, 2 workers; wrk -t2 -c$CONNECTIONS -d${SECONDS_PER_RUN}s; $(nproc) cores"
-printf '%-34s %12s %10s %10s %8s\n' path requests/s p50 p99 ratio
-measure() {  # label, then wrk's extra arguments and the URL
-  local label=$1 out rps
+ROUNDS=${ROUNDS:-3}
+echo "gunicorn, 2 workers; wrk -t2 -c$CONNECTIONS -d${SECONDS_PER_RUN}s; $(nproc) cores; $ROUNDS rounds, each the reference then the page"
+rps() {  # wrk's requests/s for its extra arguments and the URL
+  wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -H "Accept: text/html" "$@" | awk '/Requests\/sec/ {print $2}'
+}
+# Each page is measured right after the empty response, round after round, and the ratio of each
+# pair is kept: a machine that slows down during the run moves both sides of a pair alike.
+compare() {  # label, then wrk's extra arguments and the URL
+  local label=$1 round reference page ratios=()
   shift
-  out=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency -H "Accept: text/html" "$@")
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  printf '%-34s %12s %10s %10s %8s\n' "$label" "$rps" "$(awk '$1=="50%" {print $2}' <<<"$out")" \
-    "$(awk '$1=="99%" {print $2}' <<<"$out")" "$(awk -v a="$rps" -v b="${reference:-$rps}" 'BEGIN {printf "%.2fx", a / b}')"
-  last_rps=$rps
+  for round in $(seq "$ROUNDS"); do
+    reference=$(rps "$base/bench-empty")
+    page=$(rps "$@")
+    ratios+=("$(awk -v a="$page" -v b="$reference" 'BEGIN {printf "%.3f", a / b}')")
+    printf '  %-32s round %s: %10s vs %10s requests/s\n' "$label" "$round" "$page" "$reference"
+  done
+  printf '%-34s median ratio %s (rounds: %s)\n' "$label" \
+    "$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')" "${ratios[*]}"
 }
 base="http://127.0.0.1:$PORT"
-for path in /bench-empty /521 / /5xx /404 /healthz; do
-  curl -s -o /dev/null "$base$path"   # warm the page cache
+for path in /bench-empty /521 / /5xx /404; do
+  curl -s -o /dev/null -H "Accept: text/html" "$base$path"   # warm the page cache
 done
-# The reference runs first and again last, so a drift of the machine during the run shows.
-measure "/bench-empty (reference)" "$base/bench-empty"
-reference=$last_rps
-for path in /521 / /5xx /404 /healthz; do
-  measure "$path" "$base$path"
-done
-# A conditional request, as a CDN revalidating sends it.
 etag=$(curl -s -D - -o /dev/null -H "Accept: text/html" "$base/521" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')
-measure "/521 (If-None-Match -> 304)" -H "If-None-Match: $etag" "$base/521"
-measure "/bench-empty (reference, again)" "$base/bench-empty"
+compare "/521 (cached page)" "$base/521"
+compare "/521 (If-None-Match -> 304)" -H "If-None-Match: $etag" "$base/521"
+compare "/ (home, cached)" "$base/"
+compare "/5xx (class, cached)" "$base/5xx"
