@@ -1,10 +1,19 @@
 """Editing in Django admin: every field, causes and fixes inline, comparisons, lists as comma-separated text."""
 
+import copy
+
 from django import forms
 from django.contrib import admin
 from django.db import models
 
-from statuscodes.content import RELATED_REF, comparison_codes, comparison_order_problem
+from statuscodes.content import (
+    RELATED_REF,
+    comparison_codes,
+    comparison_order_problem,
+    field_problem,
+    normalise_markdown,
+    record_problem,
+)
 from statuscodes.history import HistoryAdmin
 from statuscodes.models import Cause, Comparison, Fix, Source, StatusClass, StatusCode, comparison_slug
 from statuscodes.preview import PreviewAdmin
@@ -25,7 +34,51 @@ class CommaSeparatedField(forms.CharField):
 URL_AS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class StatusCodeForm(forms.ModelForm):
+def sentence(problem: str) -> str:
+    return problem[0].upper() + problem[1:] + "."
+
+
+class ContentForm(forms.ModelForm):
+    """A record kept in content/: markdown saved as the files hold it, every field checked by the loader.
+
+    A value is refused when its content file would not read it back as itself (content.field_problem),
+    so that whatever the admin saves, export_content writes and load_content reads back unchanged.
+    """
+
+    folder = ""  # the kind's folder in content/
+    markdown_fields: tuple[str, ...] = ()
+    file_fields: dict[str, str] = {}  # form field -> its field in the content file
+    # The file's fields this form does not edit; None when the form is not a whole record.
+    record_rest: dict | None = None
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.markdown_fields:
+            if isinstance(cleaned.get(name), str):  # browsers send CRLF; files hold LF
+                cleaned[name] = normalise_markdown(cleaned[name])
+        for name, file_field in self.file_fields.items():
+            problem = name in cleaned and field_problem(self.folder, file_field, self.file_value(name, cleaned[name]))
+            if problem:
+                self.add_error(name, sentence(problem))
+        if self.record_rest is not None and not self.errors and all(name in cleaned for name in self.file_fields):
+            problem = record_problem(self.folder, self.file_record(cleaned))
+            if problem:
+                raise forms.ValidationError(sentence(problem))
+        return cleaned
+
+    def file_value(self, name: str, value):
+        """A cleaned value as its field in the file holds it (a dict fills in part of one)."""
+        return value
+
+    def file_record(self, cleaned: dict) -> dict:
+        record = copy.deepcopy(self.record_rest)
+        for name, file_field in self.file_fields.items():
+            value = self.file_value(name, cleaned[name])
+            record[file_field] = record.get(file_field, {}) | value if isinstance(value, dict) else value
+        return record
+
+
+class StatusCodeForm(ContentForm):
     aliases = CommaSeparatedField(required=False, help_text="Former names, comma-separated.")
     headers = CommaSeparatedField(required=False, help_text="Header names, comma-separated.")
     related = CommaSeparatedField(required=False, help_text="Codes such as 502, 504, 499/esri.")
@@ -34,6 +87,39 @@ class StatusCodeForm(forms.ModelForm):
     class Meta:
         model = StatusCode
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose and order them
+
+    folder = "codes"
+    markdown_fields = ("description", "when", "usage", "mistakes", "example")
+    file_fields = {
+        "number": "code", "source": "source", "name": "name", "official": "official", "status": "status",
+        "aliases": "aliases", "sent_by": "sent_by", "summary": "summary", "description": "description",
+        "when": "when", "usage": "usage", "mistakes": "mistakes", "spec_document": "spec", "spec_section": "spec",
+        "spec_url": "spec", "retry": "retry", "retry_note": "retry_note", "cacheable": "cacheable",
+        "headers": "headers", "related": "related", "example": "example", "reviewed": "reviewed",
+    }  # fmt: skip
+    record_rest = {"causes": [], "fixes": []}  # inline forms, each checked by CauseForm and FixForm
+
+    def file_value(self, name: str, value):
+        if name == "source":
+            return value.slug
+        if name.startswith("spec_"):
+            return {name.removeprefix("spec_"): value}
+        return value
+
+    def clean(self):
+        """What the loader checks across files, for this one: official means the standard source, no self-reference."""
+        cleaned = super().clean()
+        source, number = cleaned.get("source"), cleaned.get("number")
+        if source and "official" in cleaned and cleaned["official"] != (source.kind == Source.STANDARD):
+            self.add_error("official", "Tick it exactly for the codes of a standard source (IANA).")
+        if source and number and "related" in cleaned:
+            others = StatusCode.objects.filter(number=number).exclude(pk=self.instance.pk)
+            primary = not others.filter(source__rank__lt=source.rank).exists()
+            for ref in cleaned["related"]:
+                if ref == f"{number}/{source.slug}" or (ref == number and primary):
+                    self.add_error("related", f"A code cannot be related to itself ({ref}).")
+                    break
+        return cleaned
 
     def clean_related(self):
         refs = []
@@ -63,14 +149,44 @@ class ClassFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CauseForm(ContentForm):
+    """One '### Title' item of a code's '## Causes'."""
+
+    class Meta:
+        model = Cause
+        fields = ["position", "title", "body"]
+
+    folder = "codes"
+    markdown_fields = ("body",)
+    file_fields = {"title": "causes", "body": "causes"}
+
+    def file_value(self, name: str, value):
+        return {name: value}
+
+
+class FixForm(CauseForm):
+    """One '### [audience] Title' item of a code's '## Fixes'."""
+
+    class Meta:
+        model = Fix
+        fields = ["position", "audience", "title", "body"]
+
+    file_fields = {"title": "fixes", "body": "fixes"}
+
+    def file_value(self, name: str, value):
+        return {name: value} | ({"audience": self.cleaned_data.get("audience", "")} if name == "title" else {})
+
+
 class CauseInline(admin.StackedInline):
     model = Cause
+    form = CauseForm
     extra = 0
     fields = ["position", "title", "body"]
 
 
 class FixInline(admin.StackedInline):
     model = Fix
+    form = FixForm
     extra = 0
     fields = ["position", "audience", "title", "body"]
 
@@ -110,8 +226,47 @@ class StatusCodeAdmin(PreviewAdmin, HistoryAdmin):
         return deleted, counts, perms_needed, protected
 
 
+class StatusClassForm(ContentForm):
+    class Meta:
+        model = StatusClass
+        fields = ["digit", "name", "summary", "overview"]
+
+    folder = "classes"
+    markdown_fields = ("overview",)
+    file_fields = {"digit": "class", "name": "name", "summary": "summary", "overview": "overview"}
+    record_rest = {}
+
+    def file_value(self, name: str, value):
+        return f"{value}xx" if name == "digit" else value
+
+
+class SourceForm(ContentForm):
+    url = forms.URLField(max_length=300, assume_scheme="https")
+
+    class Meta:
+        model = Source
+        fields = ["slug", "name", "kind", "url", "rank", "description"]
+
+    folder = "sources"
+    markdown_fields = ("description",)
+    file_fields = {"slug": "source", "name": "name", "kind": "kind", "url": "url", "rank": "rank",
+                   "description": "description"}  # fmt: skip
+    record_rest = {}
+
+    def clean_kind(self):
+        """The loader holds every code of a standard source official and no vendor code, so the kind stays."""
+        kind = self.cleaned_data["kind"]
+        if self.instance.pk and self.instance.codes.filter(official=kind != Source.STANDARD).exists():
+            raise forms.ValidationError(
+                "Its codes say otherwise: every code of a standard source is official and no vendor code is. "
+                "Change the kind and the codes together in content/, then load them."
+            )
+        return kind
+
+
 @admin.register(StatusClass)
 class StatusClassAdmin(PreviewAdmin, HistoryAdmin):
+    form = StatusClassForm
     list_display = ["digit", "name", "summary", "updated_at"]
     fields = ["digit", "name", "summary", "overview"]
 
@@ -127,6 +282,7 @@ class StatusClassAdmin(PreviewAdmin, HistoryAdmin):
 
 @admin.register(Source)
 class SourceAdmin(HistoryAdmin):
+    form = SourceForm
     formfield_overrides = URL_AS_HTTPS
     list_display = ["slug", "name", "kind", "rank", "url"]
     list_filter = ["kind"]
@@ -134,12 +290,18 @@ class SourceAdmin(HistoryAdmin):
     fields = ["slug", "name", "kind", "url", "rank", "description"]
 
 
-class ComparisonForm(forms.ModelForm):
+class ComparisonForm(ContentForm):
     codes = CommaSeparatedField(help_text="Two to four codes, lowest number first: 401, 403 or 499, 499/esri.")
 
     class Meta:
         model = Comparison
         fields = "__all__"  # noqa: DJ007 - the admin's fields choose and order them
+
+    folder = "comparisons"
+    markdown_fields = ("key_difference", "guidance")
+    file_fields = {name: name for name in ("codes", "title", "summary", "reviewed", "key_difference",
+                                           "guidance_heading", "guidance")}  # fmt: skip
+    record_rest = {}
 
     def clean_codes(self):
         """The same rules as content/comparisons/: the codes exist, in their one canonical order."""

@@ -1,5 +1,6 @@
 """Markdown files <-> models: parse, validate, sync and export the content/ folder."""
 
+import copy
 import datetime
 import hashlib
 import re
@@ -138,7 +139,20 @@ def read_text(shown: Path, path: Path) -> str:
         line = raw.count(b"\n", 0, exc.start) + 1
         message = f"is not UTF-8 text (byte {raw[exc.start]:#04x}); save it as UTF-8"
         raise ContentError(shown, message, line) from None
+    return universal_newlines(text)
+
+
+def universal_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def normalise_markdown(text: str) -> str:
+    """Markdown as the files hold it: LF line ends, no trailing whitespace, no blank lines at either end.
+
+    The loader applies it to every markdown field it reads and the admin to every one it saves, so
+    that a browser's CRLF or an editor's trailing space never makes a record differ from its file.
+    """
+    return "\n".join(line.rstrip() for line in universal_newlines(text).split("\n")).strip("\n")
 
 
 def read_document(path: Path, text: str) -> Document:
@@ -247,10 +261,14 @@ def split_headings(text: str, first_line: int, marker: str, path: Path) -> list[
 # Field checks: each takes the raw YAML value and returns the clean value or raises ValueError
 
 
+# What a single-line field may not hold: Python's line breaks, YAML's (NEL, LS, PS) among them.
+LINE_BREAK = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
 def text_field(value, max_length: int = 300) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be non-empty text")
-    if "\n" in value.strip():
+    if LINE_BREAK.search(value.strip()):
         raise ValueError("must be a single line")
     if len(value.strip()) > max_length:
         raise ValueError(f"must be at most {max_length} characters (it has {len(value.strip())})")
@@ -324,6 +342,8 @@ def date_field(value) -> datetime.date:
 def text_list(value) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ValueError("must be a list of names, e.g. [Retry-After, Location], or []")
+    if any(LINE_BREAK.search(v.strip()) for v in value):
+        raise ValueError("must be a list of names, each on a single line")
     return [v.strip() for v in value]
 
 
@@ -418,7 +438,7 @@ class SourceKind:
 
     def parse(self, doc: Document, errors: list) -> dict:
         data = check_fields(doc, self.schema, errors)
-        data["description"] = doc.body.strip("\n")
+        data["description"] = normalise_markdown(doc.body)
         return data
 
     def key(self, data: dict):
@@ -441,7 +461,7 @@ class SourceKind:
             "kind": obj.kind,
             "url": obj.url,
             "rank": obj.rank,
-            "description": obj.description.strip("\n"),
+            "description": normalise_markdown(obj.description),
         }
 
     def store(self, obj: Source | None, data: dict, digest: str) -> Source:
@@ -462,7 +482,7 @@ class ClassKind:
 
     def parse(self, doc: Document, errors: list) -> dict:
         data = check_fields(doc, self.schema, errors)
-        data["overview"] = doc.body.strip("\n")
+        data["overview"] = normalise_markdown(doc.body)
         if not data["overview"].strip():
             errors.append(doc.error("the overview (the markdown after the front matter) is empty"))
         return data
@@ -484,7 +504,7 @@ class ClassKind:
             "class": obj.slug,
             "name": obj.name,
             "summary": obj.summary,
-            "overview": obj.overview.strip("\n"),
+            "overview": normalise_markdown(obj.overview),
         }
 
     def store(self, obj: StatusClass | None, data: dict, digest: str) -> StatusClass:
@@ -573,15 +593,15 @@ class CodeKind:
             match = EXAMPLE_BLOCK.match(section.text.strip())
             if not match:
                 raise doc.error("the example must be one fenced ```http block", line=section.line)
-            return match.group("body")
-        return section.text.strip("\n")
+            return normalise_markdown(match.group("body"))
+        return normalise_markdown(section.text)
 
     def item(self, doc: Document, item: Section, audience):
         if not item.text.strip():
             raise doc.error(f"'### {item.heading}' has no text", line=item.line)
         if len(item.heading) > 200:
             raise doc.error("a title must be at most 200 characters", line=item.line)
-        return {"title": item.heading, "body": item.text.strip("\n")} | (
+        return {"title": item.heading, "body": normalise_markdown(item.text)} | (
             {} if audience is None else {"audience": audience}
         )
 
@@ -647,13 +667,15 @@ class CodeKind:
             "headers": list(obj.headers),
             "related": list(obj.related),
             "reviewed": obj.reviewed,
-            "description": obj.description.strip("\n"),
-            "when": obj.when.strip("\n"),
-            "usage": obj.usage.strip("\n"),
-            "mistakes": obj.mistakes.strip("\n"),
-            "causes": [{"title": c.title, "body": c.body.strip("\n")} for c in obj.causes.all()],
-            "fixes": [{"title": f.title, "body": f.body.strip("\n"), "audience": f.audience} for f in obj.fixes.all()],
-            "example": obj.example.strip("\n"),
+            "description": normalise_markdown(obj.description),
+            "when": normalise_markdown(obj.when),
+            "usage": normalise_markdown(obj.usage),
+            "mistakes": normalise_markdown(obj.mistakes),
+            "causes": [{"title": c.title, "body": normalise_markdown(c.body)} for c in obj.causes.all()],
+            "fixes": [
+                {"title": f.title, "body": normalise_markdown(f.body), "audience": f.audience} for f in obj.fixes.all()
+            ],
+            "example": normalise_markdown(obj.example),
         }
 
     def store(self, obj: StatusCode | None, data: dict, digest: str) -> StatusCode:
@@ -723,9 +745,9 @@ class ComparisonKind:
         for section in sections:
             if not section.text.strip():
                 errors.append(doc.error(f"section '## {section.heading}' is empty", line=section.line))
-        data["key_difference"] = sections[0].text.strip("\n")
+        data["key_difference"] = normalise_markdown(sections[0].text)
         data["guidance_heading"] = sections[1].heading
-        data["guidance"] = sections[1].text.strip("\n")
+        data["guidance"] = normalise_markdown(sections[1].text)
         return data
 
     def key(self, data: dict) -> str:
@@ -752,9 +774,9 @@ class ComparisonKind:
             "title": obj.title,
             "summary": obj.summary,
             "reviewed": obj.reviewed,
-            "key_difference": obj.key_difference.strip("\n"),
+            "key_difference": normalise_markdown(obj.key_difference),
             "guidance_heading": obj.guidance_heading,
-            "guidance": obj.guidance.strip("\n"),
+            "guidance": normalise_markdown(obj.guidance),
         }
 
     def store(self, obj: Comparison | None, data: dict, digest: str) -> Comparison:
@@ -767,6 +789,101 @@ class ComparisonKind:
 
 
 KINDS = [SourceKind(), ClassKind(), CodeKind(), ComparisonKind()]
+
+
+# ---------------------------------------------------------------------------------------------
+# What a file can hold: the admin checks an edit by writing it and reading it back with the loader
+
+# One record of each kind that reads back unchanged, every section filled, so that a value put into
+# it which swallows what follows (a heading, a code block never closed) shows as a changed record.
+SAMPLE_RECORDS = {
+    "sources": {"source": "example", "name": "Example", "kind": "vendor", "url": "https://example.com/", "rank": 1,
+                "description": "Example."},
+    "classes": {"class": "4xx", "name": "Client Error", "summary": "Summary.", "overview": "Overview."},
+    "codes": {
+        "code": 404, "source": "iana", "name": "Not Found", "official": True, "status": "current", "aliases": [],
+        "sent_by": "origin", "summary": "Summary.",
+        "spec": {"document": "RFC 9110", "section": "15.5.5", "url": "https://www.rfc-editor.org/rfc/rfc9110"},
+        "retry": "never", "retry_note": "Note.", "cacheable": True, "headers": [], "related": [],
+        "reviewed": datetime.date(2026, 1, 1), "description": "Description.", "when": "When.", "usage": "Usage.",
+        "mistakes": "Mistakes.", "causes": [{"title": "Cause", "body": "Body."}],
+        "fixes": [{"title": "Fix", "body": "Body.", "audience": ""}], "example": "GET / HTTP/1.1",
+    },
+    "comparisons": {"codes": [401, 403], "title": "401 vs 403", "summary": "Summary.",
+                    "reviewed": datetime.date(2026, 1, 1), "key_difference": "Key.",
+                    "guidance_heading": Comparison.WHEN_TO_USE, "guidance": "Guidance."},
+}  # fmt: skip
+
+
+def record_problem(folder: str, data: dict) -> str | None:
+    """Why a record, written as its file, would not be read back as itself; None if it would."""
+    kind = next(kind for kind in KINDS if kind.folder == folder)
+    errors: list[ContentError] = []
+    try:
+        parsed = kind.parse(read_document(Path(folder), universal_newlines(kind.serialize(data))), errors)
+    except ContentError as exc:
+        errors.append(exc)
+    if errors:
+        return errors[0].message
+    changed = [name for name in data if parsed.get(name) != data[name]]
+    if changed:
+        return "the file would read it back as " + ", ".join(f"{name} {brief(parsed.get(name))}" for name in changed)
+    return None
+
+
+def field_problem(folder: str, name: str, value) -> str | None:
+    """Why a field of a record in folder/ cannot hold value in its file; None if it can.
+
+    The value goes into the kind's sample record, which the loader itself writes and reads back, so
+    that the admin's rule can never drift from the files'. A dict (spec, or a cause or fix) replaces
+    the keys it gives; a cause or fix goes before the sample's own, which it must not swallow.
+    """
+    data = {key: copy.deepcopy(sample) for key, sample in SAMPLE_RECORDS[folder].items()}
+    if name in ("causes", "fixes"):
+        data[name].insert(0, data[name][0] | value)
+    elif isinstance(data[name], dict):
+        data[name] |= value
+    else:
+        data[name] = value
+    problem = record_problem(folder, data)
+    if problem is None:
+        return None
+    if name in ("causes", "fixes"):
+        return item_problem(name, value) or problem
+    if name == "example":
+        line = next((n for n, text in enumerate(value.split("\n"), 1) if FENCE.match(text)), 0)
+        return f"line {line} starts with ``` or ~~~, which would close the example's code block" if line else problem
+    return markdown_problem(value, ("## ",)) or problem if isinstance(value, str) else problem
+
+
+def item_problem(name: str, item: dict) -> str | None:
+    """Why a cause or fix cannot be one '### Title' item of its section, said plainly."""
+    title = item.get("title", "")
+    if LINE_BREAK.search(title):
+        return "a title must be a single line"
+    if name == "fixes" and title.startswith("["):
+        return "the file would read '[...]' at the start of the title as its audience; choose the audience instead"
+    return markdown_problem(item.get("body", ""), ("## ", "### "), "cause" if name == "causes" else "fix")
+
+
+def markdown_problem(text: str, markers: tuple[str, ...], item: str = "") -> str | None:
+    """The line of text the loader would read as a heading of the file, or as a code block never closed."""
+    for marker in markers:
+        found = split_headings(f"{marker}\n{text}", 0, marker, Path())[1:]  # line n of text is line n here
+        if found and marker == "## ":
+            return (f"line {found[0].line} starts a '## {found[0].heading}' section, which would end this text in "
+                    f"the file; use {'####' if item else '###'} or bold text")  # fmt: skip
+        if found:
+            return (f"line {found[0].line} starts a '{marker}{found[0].heading}' heading, which the file would read "
+                    f"as another {item}; use #### or bold text")  # fmt: skip
+    opened = None  # the loader opens and closes code blocks on any ``` or ~~~ line
+    for number, line in enumerate(text.split("\n"), 1):
+        if FENCE.match(line):
+            opened = None if opened else (number, line[:3])
+    if opened:
+        return (f"line {opened[0]} opens a code block that is never closed, so the rest of the file would be read "
+                f"as code; close it with a {opened[1]} line")  # fmt: skip
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
