@@ -94,7 +94,7 @@ class StatusCodeForm(ContentForm):
         "number": "code", "source": "source", "name": "name", "official": "official", "status": "status",
         "aliases": "aliases", "sent_by": "sent_by", "summary": "summary", "description": "description",
         "when": "when", "usage": "usage", "mistakes": "mistakes", "spec_document": "spec", "spec_section": "spec",
-        "spec_url": "spec", "retry": "retry", "retry_note": "retry_note", "cacheable": "cacheable",
+        "spec_url": "spec", "retry": "retry", "retry_note": "retry_note", "caching": "caching",
         "headers": "headers", "related": "related", "example": "example", "reviewed": "reviewed",
     }  # fmt: skip
     record_rest = {"causes": [], "fixes": []}  # inline forms, each checked by CauseForm and FixForm
@@ -198,7 +198,7 @@ class StatusCodeAdmin(PreviewAdmin, HistoryAdmin):
     inlines = [CauseInline, FixInline]
     list_display = ["number", "name", "class_slug", "source", "official", "status", "reviewed", "updated_at"]
     list_display_links = ["number", "name"]
-    list_filter = [ClassFilter, "official", "source", "status", "retry", "cacheable"]
+    list_filter = [ClassFilter, "official", "source", "status", "retry", "caching"]
     search_fields = ["=number", "name", "aliases", "summary"]
     list_select_related = ["source"]
     ordering = ["number", "source__rank"]
@@ -206,7 +206,7 @@ class StatusCodeAdmin(PreviewAdmin, HistoryAdmin):
         (None, {"fields": ["number", "source", "name", "official", "status", "aliases", "sent_by", "summary"]}),
         ("Prose (markdown)", {"fields": ["description", "when", "usage", "mistakes"]}),
         ("Specification", {"fields": ["spec_document", "spec_section", "spec_url"]}),
-        ("Behaviour", {"fields": ["retry", "retry_note", "cacheable", "headers", "related"]}),
+        ("Behaviour", {"fields": ["retry", "retry_note", "caching", "headers", "related"]}),
         (None, {"fields": ["example", "reviewed"]}),
     ]
 

@@ -11,6 +11,7 @@ import reversion
 import yaml
 from django.db import IntegrityError, connection, transaction
 
+from statuscodes import cache_rules
 from statuscodes.models import Cause, Comparison, Fix, Source, StatusClass, StatusCode, comparison_slug
 
 # ---------------------------------------------------------------------------------------------
@@ -534,7 +535,7 @@ class CodeKind:
         "spec": spec_field,
         "retry": choice([c for c, _ in StatusCode.RETRY_CHOICES]),
         "retry_note": short_text(500),
-        "cacheable": bool_field,
+        "caching": choice(list(cache_rules.POLICIES)),
         "headers": text_list,
         "related": related_list,
         "reviewed": date_field,
@@ -663,7 +664,7 @@ class CodeKind:
             "spec": {"document": obj.spec_document, "section": obj.spec_section, "url": obj.spec_url},
             "retry": obj.retry,
             "retry_note": obj.retry_note,
-            "cacheable": obj.cacheable,
+            "caching": obj.caching,
             "headers": list(obj.headers),
             "related": list(obj.related),
             "reviewed": obj.reviewed,
@@ -682,7 +683,7 @@ class CodeKind:
         obj = obj or StatusCode(number=data["code"])
         obj.source = Source.objects.get(slug=data["source"])
         for name in ("name", "official", "status", "aliases", "sent_by", "summary", "retry",
-                     "retry_note", "cacheable", "headers", "related", "reviewed", "description",
+                     "retry_note", "caching", "headers", "related", "reviewed", "description",
                      "when", "usage", "mistakes", "example"):  # fmt: skip
             setattr(obj, name, data[name])
         obj.spec_document = data["spec"]["document"]
@@ -804,7 +805,7 @@ SAMPLE_RECORDS = {
         "code": 404, "source": "iana", "name": "Not Found", "official": True, "status": "current", "aliases": [],
         "sent_by": "origin", "summary": "Summary.",
         "spec": {"document": "RFC 9110", "section": "15.5.5", "url": "https://www.rfc-editor.org/rfc/rfc9110"},
-        "retry": "never", "retry_note": "Note.", "cacheable": True, "headers": [], "related": [],
+        "retry": "never", "retry_note": "Note.", "caching": "default", "headers": [], "related": [],
         "reviewed": datetime.date(2026, 1, 1), "description": "Description.", "when": "When.", "usage": "Usage.",
         "mistakes": "Mistakes.", "causes": [{"title": "Cause", "body": "Body."}],
         "fixes": [{"title": "Fix", "body": "Body.", "audience": ""}], "example": "GET / HTTP/1.1",
@@ -1123,9 +1124,6 @@ def export_content(root: Path, prune: bool = False) -> dict:
 # ---------------------------------------------------------------------------------------------
 # The editorial bar: what every meaning must say before it ships (check_content)
 
-# RFC 9110 section 15.1: the codes a cache may store without explicit freshness information;
-# RFC 7725 section 3 adds 451, which it defines as cacheable by default.
-HEURISTICALLY_CACHEABLE = {200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 451, 501}
 # Headers a code's own definition makes part of it; a page that omits them is wrong.
 REQUIRED_HEADERS = {
     101: "Upgrade", 103: "Link", 201: "Location", 206: "Content-Range", 301: "Location",
@@ -1151,15 +1149,11 @@ def editorial_problems(tree: Tree) -> list[ContentError]:
         words = len(data["description"].split())
         need(words >= MIN_DESCRIPTION_WORDS, f"the description has {words} words; it needs {MIN_DESCRIPTION_WORDS}")
         need(data["related"] != [], "list at least one related code", "related")
+        policy, rule = cache_rules.caching_rule(number, data["official"], data["sent_by"])
+        need(data["caching"] == policy, f"caching is {policy}: {rule}", "caching")
         if data["official"]:
             need(bool(data["spec"]["section"]), "an official code needs its spec section", "spec")
             need(bool(data["example"]), "an official code needs an '## Example' exchange")
-            need(
-                data["cacheable"] == (number in HEURISTICALLY_CACHEABLE),
-                f"{number} is {'' if number in HEURISTICALLY_CACHEABLE else 'not '}cacheable by default "
-                "(RFC 9110 section 15.1; RFC 7725 section 3 for 451)",
-                "cacheable",
-            )
             if number in REQUIRED_STATUS:
                 need(
                     data["status"] == REQUIRED_STATUS[number], f"the registry says {REQUIRED_STATUS[number]}", "status"
@@ -1170,8 +1164,6 @@ def editorial_problems(tree: Tree) -> list[ContentError]:
                     f"{number} needs the {REQUIRED_HEADERS[number]} header",
                     "headers",
                 )
-        else:
-            need(not data["cacheable"], "a vendor code is never heuristically cacheable", "cacheable")
         if number < 400:
             need(bool(data["usage"]), "a 1xx, 2xx or 3xx code needs '## How to use it'")
             need(bool(data["mistakes"]), "a 1xx, 2xx or 3xx code needs '## Common mistakes'")

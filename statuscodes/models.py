@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from statuscodes import markup
+from statuscodes import cache_rules, markup
 
 
 class Revision(models.Model):
@@ -214,7 +214,10 @@ class StatusCode(ContentModel):
     spec_url = models.URLField(max_length=300)
     retry = models.CharField(max_length=14, choices=RETRY_CHOICES, default="not-applicable")
     retry_note = models.CharField(max_length=500, blank=True)
-    cacheable = models.BooleanField("cacheable by default", default=False)
+    caching = models.CharField(
+        max_length=14, choices=list(cache_rules.POLICIES.items()), default="explicit",
+        help_text="What a cache may do with this response (check_content holds it to the RFCs).",
+    )  # fmt: skip
     headers = models.JSONField("related headers", default=list, blank=True)
     related = models.JSONField(
         "related codes", default=list, blank=True, help_text='Numbers, or "499/esri" for one meaning.'
@@ -246,6 +249,21 @@ class StatusCode(ContentModel):
     @property
     def class_slug(self) -> str:
         return f"{self.digit}xx"
+
+    @property
+    def cacheable(self) -> bool:
+        """Heuristically cacheable: the old yes/no, kept for the API's first version."""
+        return self.caching == "default"
+
+    @property
+    def caching_rule(self) -> str:
+        """The rule the caching policy comes from, in a sentence."""
+        policy, rule = cache_rules.caching_rule(self.number, self.official, self.sent_by)
+        return rule if policy == self.caching else cache_rules.POLICIES[self.caching] + "."
+
+    @property
+    def caching_text(self) -> str:
+        return cache_rules.POLICIES[self.caching]
 
     @property
     def is_primary(self) -> bool:
@@ -302,7 +320,8 @@ class StatusCode(ContentModel):
             "causes": [cause.to_dict() for cause in self.causes.all()],
             "fixes": [fix.to_dict() for fix in self.fixes.all()],
             "retry": {"policy": self.retry, "note": self.retry_note},
-            "cacheable": self.cacheable,
+            "caching": {"policy": self.caching, "rule": self.caching_rule},
+            "cacheable": self.cacheable,  # deprecated in OpenAPI: "caching" says more
             "headers": list(self.headers),
             "related": [meaning.summary_dict() for meaning in related],
             "reference": {

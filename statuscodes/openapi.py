@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 description of /api/v1/, built as a dict so schemas share their pieces."""
 
-from statuscodes import search
+from statuscodes import cache_rules, search
 from statuscodes.models import Comparison, Fix, Source, StatusCode
 
 CLASS_SLUGS = ["1xx", "2xx", "3xx", "4xx", "5xx"]
@@ -63,7 +63,20 @@ def schemas(source_slugs: list[str]) -> dict:
         "causes": array(ref("Cause")),
         "fixes": array(ref("Fix")),
         "retry": obj({"policy": {"type": "string", "enum": choices(StatusCode.RETRY_CHOICES)}, "note": STRING}),
-        "cacheable": {"type": "boolean", "description": "heuristically cacheable (RFC 9110 section 15.1)"},
+        "caching": {
+            "type": "object",
+            "description": "What a cache may do with this response, and the rule it comes from.",
+            "required": ["policy", "rule"],
+            "properties": {
+                "policy": {"type": "string", "enum": list(cache_rules.POLICIES)},
+                "rule": STRING,
+            },
+        },
+        "cacheable": {
+            "type": "boolean",
+            "deprecated": True,
+            "description": "Deprecated, kept for API version 1: use caching. True when caching.policy is default.",
+        },
         "headers": array(STRING),
         "related": array(ref("CodeSummary")),
         "reference": obj({"document": STRING, "section": nullable(STRING), "url": STRING}),

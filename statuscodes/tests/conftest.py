@@ -44,7 +44,7 @@ spec:
   url: https://www.rfc-editor.org/rfc/rfc9110#section-{section}
 retry: {retry}
 retry_note: Asking again gives the same answer.
-cacheable: {cacheable}
+caching: {caching}
 headers: []
 related: {related}
 reviewed: 2026-11-21
@@ -104,7 +104,7 @@ def code_file(code: int, source: str = "iana", **fields) -> str:
         "document": "RFC 9110" if official else "Vendor docs",
         "section": "15.5.5" if official else "",
         "retry": "never" if code >= 400 else "not-applicable",
-        "cacheable": "false",
+        "caching": "never" if code < 200 else "explicit",
         "related": "[]",
         "description": DESCRIPTION,
         "when": f"You see {code} when testing.",
@@ -176,11 +176,11 @@ def small_site(write_tree, db):
             "codes/200-iana.md": code_file(
                 200,
                 name="OK",
-                cacheable="true",
+                caching="default",
                 extra="\n## How to use it\n\nUse it.\n\n## Common mistakes\n\nMistakes.\n",
             ),
-            "codes/404-iana.md": code_file(404, name="Not Found", cacheable="true", related="[410, 521]"),
-            "codes/410-iana.md": code_file(410, name="Gone", cacheable="true", related="[404]"),
+            "codes/404-iana.md": code_file(404, name="Not Found", caching="default", related="[410, 521]"),
+            "codes/410-iana.md": code_file(410, name="Gone", caching="default", related="[404]"),
             "codes/499-nginx.md": code_file(499, "nginx", name="Client Closed Request", related="[499/esri]"),
             "codes/499-esri.md": code_file(499, "esri", name="Token Required", related="[499/nginx]"),
             "codes/521-cloudflare.md": code_file(

@@ -21,7 +21,7 @@ def change_form_data(code: StatusCode, **changes) -> dict:
         "status": code.status, "aliases": ", ".join(code.aliases), "sent_by": code.sent_by, "summary": code.summary,
         "description": code.description, "when": code.when, "usage": code.usage, "mistakes": code.mistakes,
         "spec_document": code.spec_document, "spec_section": code.spec_section, "spec_url": code.spec_url,
-        "retry": code.retry, "retry_note": code.retry_note, "cacheable": "on" if code.cacheable else "",
+        "retry": code.retry, "retry_note": code.retry_note, "caching": code.caching,
         "headers": ", ".join(code.headers), "related": ", ".join(map(str, code.related)),
         "example": code.example, "reviewed": code.reviewed.isoformat(),
         "based_on": code.updated_at.isoformat(),  # the version the form was opened at (history.py)

@@ -80,7 +80,7 @@ def test_a_code_answers_its_primary_meaning_with_every_field_and_its_other_meani
     data = get_json(client, "/api/v1/codes/499")
     assert list(data) == [
         "code", "name", "class", "source", "source_name", "official", "status", "summary", "url", "api_url", "aliases",
-        "sent_by", "description", "when", "usage", "mistakes", "causes", "fixes", "retry", "cacheable",
+        "sent_by", "description", "when", "usage", "mistakes", "causes", "fixes", "retry", "caching", "cacheable",
         "headers", "related", "reference", "example", "reviewed", "updated", "other_meanings",
     ]  # fmt: skip
     assert (data["code"], data["name"], data["source"]) == (499, "Client Closed Request", "nginx")

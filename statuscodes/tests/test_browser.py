@@ -77,9 +77,9 @@ def site(write_tree, transactional_db):
     """The small site, plus a code with an example and a fix with a code block to copy."""
     root = write_tree(
         {
-            "codes/200-iana.md": code_file(200, name="OK", cacheable="true"),
-            "codes/404-iana.md": code_file(404, name="Not Found", cacheable="true", related="[410, 521]"),
-            "codes/410-iana.md": code_file(410, name="Gone", cacheable="true", related="[404]"),
+            "codes/200-iana.md": code_file(200, name="OK", caching="default"),
+            "codes/404-iana.md": code_file(404, name="Not Found", caching="default", related="[410, 521]"),
+            "codes/410-iana.md": code_file(410, name="Gone", caching="default", related="[404]"),
             "codes/499-nginx.md": code_file(499, "nginx", name="Client Closed Request", related="[499/esri]"),
             "codes/499-esri.md": code_file(499, "esri", name="Token Required", related="[499/nginx]"),
             "codes/503-iana.md": code_file(

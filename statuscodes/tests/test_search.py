@@ -43,7 +43,7 @@ def site(write_tree, db):
     root = write_tree(
         {
             "codes/401-iana.md": code_file(401, name="Unauthorized", summary="The request has no valid credentials."),
-            "codes/404-iana.md": code_file(404, name="Not Found", cacheable="true"),
+            "codes/404-iana.md": code_file(404, name="Not Found", caching="default"),
             "codes/413-iana.md": code_file(
                 413,
                 name="Content Too Large",
@@ -482,7 +482,7 @@ def browser():
 def live_site(write_tree, transactional_db, live_server, settings):
     root = write_tree(
         {
-            "codes/404-iana.md": code_file(404, name="Not Found", cacheable="true"),
+            "codes/404-iana.md": code_file(404, name="Not Found", caching="default"),
             "codes/504-iana.md": code_file(504, name="Gateway Timeout", summary="The upstream did not answer in time."),
             "codes/502-iana.md": code_file(502, name="Bad Gateway", summary="The gateway got a bad answer."),
             "codes/521-cloudflare.md": code_file(521, "cloudflare", name="Web Server Is Down"),
