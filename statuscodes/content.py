@@ -1151,6 +1151,8 @@ def editorial_problems(tree: Tree) -> list[ContentError]:
         need(data["related"] != [], "list at least one related code", "related")
         policy, rule = cache_rules.caching_rule(number, data["official"], data["sent_by"])
         need(data["caching"] == policy, f"caching is {policy}: {rule}", "caching")
+        if data["sent_by"] == "logs-only":
+            need(data["retry"] == "not-applicable", "a code no client receives has nothing to retry", "retry")
         if data["official"]:
             need(bool(data["spec"]["section"]), "an official code needs its spec section", "spec")
             need(bool(data["example"]), "an official code needs an '## Example' exchange")
@@ -1181,6 +1183,18 @@ def editorial_problems(tree: Tree) -> list[ContentError]:
 
 
 MIN_COMPARISON_WORDS = 150
+STALE_AFTER = datetime.timedelta(days=183)  # vendors change their documentation; recheck twice a year
+
+
+def stale_records(tree: Tree, today: datetime.date) -> list[tuple[str, datetime.date]]:
+    """Every file whose facts were last checked (`reviewed`) more than six months before today."""
+    found = []
+    for kind_records in tree.records.values():
+        for data in kind_records.values():
+            reviewed = data.get("reviewed")
+            if reviewed and today - reviewed > STALE_AFTER:
+                found.append((str(data["_doc"].path), reviewed))
+    return sorted(found, key=lambda item: (item[1], item[0]))
 
 
 def comparison_problems(tree: Tree) -> list[ContentError]:

@@ -5,7 +5,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from statuscodes.content import editorial_problems, read_tree
+import datetime
+
+from statuscodes.content import STALE_AFTER, editorial_problems, read_tree, stale_records
 
 
 class Command(BaseCommand):
@@ -14,10 +16,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--path", type=Path, help="content folder (default: CONTENT_DIR)")
+        parser.add_argument(
+            "--stale", action="store_true", help="also list files whose facts were last checked over six months ago"
+        )
 
-    def handle(self, *args, path=None, **options):
+    def handle(self, *args, path=None, stale=False, **options):
         root = path or settings.CONTENT_DIR
         tree = read_tree(root)
+        if stale:
+            self.list_stale(tree)
         problems = tree.errors + editorial_problems(tree)
         for problem in problems:
             self.stderr.write(str(problem))
@@ -25,3 +32,10 @@ class Command(BaseCommand):
             raise CommandError(f"{len(problems)} problem(s) in {root}.")
         codes = len(tree.records.get("codes", {}))
         self.stdout.write(f"{root}: {codes} meanings meet the bar.")
+
+    def list_stale(self, tree) -> None:
+        today = datetime.date.today()
+        found = stale_records(tree, today)
+        for name, reviewed in found:
+            self.stdout.write(f"{name}: last checked {reviewed.isoformat()} ({(today - reviewed).days} days ago)")
+        self.stdout.write(f"{len(found)} file(s) not checked in the last {STALE_AFTER.days} days.")
