@@ -80,7 +80,8 @@ class ContentForm(forms.ModelForm):
 
 class StatusCodeForm(ContentForm):
     aliases = CommaSeparatedField(required=False, help_text="Former names, comma-separated.")
-    headers = CommaSeparatedField(required=False, help_text="Header names, comma-separated.")
+    request_headers = CommaSeparatedField(required=False, help_text="Headers the client sends, comma-separated.")
+    response_headers = CommaSeparatedField(required=False, help_text="Headers the response carries, comma-separated.")
     related = CommaSeparatedField(required=False, help_text="Codes such as 502, 504, 499/esri.")
     spec_url = forms.URLField(max_length=300, assume_scheme="https")
 
@@ -95,7 +96,7 @@ class StatusCodeForm(ContentForm):
         "aliases": "aliases", "sent_by": "sent_by", "summary": "summary", "description": "description",
         "when": "when", "usage": "usage", "mistakes": "mistakes", "spec_document": "spec", "spec_section": "spec",
         "spec_url": "spec", "retry": "retry", "retry_note": "retry_note", "caching": "caching",
-        "headers": "headers", "related": "related", "example": "example", "reviewed": "reviewed",
+        "request_headers": "request_headers", "response_headers": "response_headers", "related": "related", "example": "example", "reviewed": "reviewed",
     }  # fmt: skip
     record_rest = {"causes": [], "fixes": []}  # inline forms, each checked by CauseForm and FixForm
 
@@ -206,7 +207,7 @@ class StatusCodeAdmin(PreviewAdmin, HistoryAdmin):
         (None, {"fields": ["number", "source", "name", "official", "status", "aliases", "sent_by", "summary"]}),
         ("Prose (markdown)", {"fields": ["description", "when", "usage", "mistakes"]}),
         ("Specification", {"fields": ["spec_document", "spec_section", "spec_url"]}),
-        ("Behaviour", {"fields": ["retry", "retry_note", "caching", "headers", "related"]}),
+        ("Behaviour", {"fields": ["retry", "retry_note", "caching", "request_headers", "response_headers", "related"]}),
         (None, {"fields": ["example", "reviewed"]}),
     ]
 

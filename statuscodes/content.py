@@ -536,7 +536,8 @@ class CodeKind:
         "retry": choice([c for c, _ in StatusCode.RETRY_CHOICES]),
         "retry_note": short_text(500),
         "caching": choice(list(cache_rules.POLICIES)),
-        "headers": text_list,
+        "request_headers": text_list,
+        "response_headers": text_list,
         "related": related_list,
         "reviewed": date_field,
     }
@@ -665,7 +666,8 @@ class CodeKind:
             "retry": obj.retry,
             "retry_note": obj.retry_note,
             "caching": obj.caching,
-            "headers": list(obj.headers),
+            "request_headers": list(obj.request_headers),
+            "response_headers": list(obj.response_headers),
             "related": list(obj.related),
             "reviewed": obj.reviewed,
             "description": normalise_markdown(obj.description),
@@ -683,7 +685,7 @@ class CodeKind:
         obj = obj or StatusCode(number=data["code"])
         obj.source = Source.objects.get(slug=data["source"])
         for name in ("name", "official", "status", "aliases", "sent_by", "summary", "retry",
-                     "retry_note", "caching", "headers", "related", "reviewed", "description",
+                     "retry_note", "caching", "request_headers", "response_headers", "related", "reviewed", "description",
                      "when", "usage", "mistakes", "example"):  # fmt: skip
             setattr(obj, name, data[name])
         obj.spec_document = data["spec"]["document"]
@@ -805,7 +807,7 @@ SAMPLE_RECORDS = {
         "code": 404, "source": "iana", "name": "Not Found", "official": True, "status": "current", "aliases": [],
         "sent_by": "origin", "summary": "Summary.",
         "spec": {"document": "RFC 9110", "section": "15.5.5", "url": "https://www.rfc-editor.org/rfc/rfc9110"},
-        "retry": "never", "retry_note": "Note.", "caching": "default", "headers": [], "related": [],
+        "retry": "never", "retry_note": "Note.", "caching": "default", "request_headers": [], "response_headers": [], "related": [],
         "reviewed": datetime.date(2026, 1, 1), "description": "Description.", "when": "When.", "usage": "Usage.",
         "mistakes": "Mistakes.", "causes": [{"title": "Cause", "body": "Body."}],
         "fixes": [{"title": "Fix", "body": "Body.", "audience": ""}], "example": "GET / HTTP/1.1",
@@ -1124,7 +1126,7 @@ def export_content(root: Path, prune: bool = False) -> dict:
 # ---------------------------------------------------------------------------------------------
 # The editorial bar: what every meaning must say before it ships (check_content)
 
-# Headers a code's own definition makes part of it; a page that omits them is wrong.
+# Response headers a code's own definition makes part of it; a page that omits them is wrong.
 REQUIRED_HEADERS = {
     101: "Upgrade", 103: "Link", 201: "Location", 206: "Content-Range", 301: "Location",
     302: "Location", 303: "Location", 307: "Location", 308: "Location", 401: "WWW-Authenticate",
@@ -1162,9 +1164,9 @@ def editorial_problems(tree: Tree) -> list[ContentError]:
                 )
             if number in REQUIRED_HEADERS:
                 need(
-                    REQUIRED_HEADERS[number] in data["headers"],
+                    REQUIRED_HEADERS[number] in data["response_headers"],
                     f"{number} needs the {REQUIRED_HEADERS[number]} header",
-                    "headers",
+                    "response_headers",
                 )
         if number < 400:
             need(bool(data["usage"]), "a 1xx, 2xx or 3xx code needs '## How to use it'")

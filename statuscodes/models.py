@@ -218,7 +218,12 @@ class StatusCode(ContentModel):
         max_length=14, choices=list(cache_rules.POLICIES.items()), default="explicit",
         help_text="What a cache may do with this response (check_content holds it to the RFCs).",
     )  # fmt: skip
-    headers = models.JSONField("related headers", default=list, blank=True)
+    request_headers = models.JSONField(
+        "request headers", default=list, blank=True, help_text="Headers the client sends that matter here."
+    )
+    response_headers = models.JSONField(
+        "response headers", default=list, blank=True, help_text="Headers the response carries that matter here."
+    )
     related = models.JSONField(
         "related codes", default=list, blank=True, help_text='Numbers, or "499/esri" for one meaning.'
     )
@@ -249,6 +254,11 @@ class StatusCode(ContentModel):
     @property
     def class_slug(self) -> str:
         return f"{self.digit}xx"
+
+    @property
+    def headers(self) -> list[str]:
+        """Request and response headers in one list, each once (the API's first version had only this)."""
+        return list(dict.fromkeys(self.request_headers + self.response_headers))
 
     @property
     def cacheable(self) -> bool:
@@ -322,7 +332,9 @@ class StatusCode(ContentModel):
             "retry": {"policy": self.retry, "note": self.retry_note},
             "caching": {"policy": self.caching, "rule": self.caching_rule},
             "cacheable": self.cacheable,  # deprecated in OpenAPI: "caching" says more
-            "headers": list(self.headers),
+            "request_headers": list(self.request_headers),
+            "response_headers": list(self.response_headers),
+            "headers": self.headers,  # deprecated in OpenAPI: both lists in one
             "related": [meaning.summary_dict() for meaning in related],
             "reference": {
                 "document": self.spec_document,

@@ -223,7 +223,7 @@ def entry_for(code) -> Entry:
             "aliases": "\n".join(code.aliases),
             "summary": code.summary,
             "headings": "\n".join(item.title for item in items),
-            "headers": " ".join(code.headers + [code.spec_document]),
+            "headers": " ".join(code.headers + [code.spec_document]),  # request and response
             "when": code.when,
             "vendor": code.source.name,
             "body": "\n".join(body),

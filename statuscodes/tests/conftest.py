@@ -45,7 +45,8 @@ spec:
 retry: {retry}
 retry_note: Asking again gives the same answer.
 caching: {caching}
-headers: []
+request_headers: []
+response_headers: []
 related: {related}
 reviewed: 2026-11-21
 ---

@@ -22,7 +22,8 @@ def change_form_data(code: StatusCode, **changes) -> dict:
         "description": code.description, "when": code.when, "usage": code.usage, "mistakes": code.mistakes,
         "spec_document": code.spec_document, "spec_section": code.spec_section, "spec_url": code.spec_url,
         "retry": code.retry, "retry_note": code.retry_note, "caching": code.caching,
-        "headers": ", ".join(code.headers), "related": ", ".join(map(str, code.related)),
+        "request_headers": ", ".join(code.request_headers),
+        "response_headers": ", ".join(code.response_headers), "related": ", ".join(map(str, code.related)),
         "example": code.example, "reviewed": code.reviewed.isoformat(),
         "based_on": code.updated_at.isoformat(),  # the version the form was opened at (history.py)
     }  # fmt: skip

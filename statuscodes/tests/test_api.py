@@ -81,7 +81,8 @@ def test_a_code_answers_its_primary_meaning_with_every_field_and_its_other_meani
     assert list(data) == [
         "code", "name", "class", "source", "source_name", "official", "status", "summary", "url", "api_url", "aliases",
         "sent_by", "description", "when", "usage", "mistakes", "causes", "fixes", "retry", "caching", "cacheable",
-        "headers", "related", "reference", "example", "reviewed", "updated", "other_meanings",
+        "request_headers", "response_headers", "headers", "related", "reference", "example", "reviewed", "updated",
+        "other_meanings",
     ]  # fmt: skip
     assert (data["code"], data["name"], data["source"]) == (499, "Client Closed Request", "nginx")
     assert [(m["code"], m["source"], m["name"]) for m in data["other_meanings"]] == [(499, "esri", "Token Required")]

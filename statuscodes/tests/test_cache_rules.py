@@ -107,3 +107,31 @@ def test_check_content_stale_lists_files_not_checked_in_six_months(write_tree, c
 def test_a_page_says_when_its_facts_were_checked_and_against_what(client, small_site):
     html = client.get("/521").content.decode()
     assert 'Facts checked on 21 November 2026 against <a href="https://www.rfc-editor.org/rfc/rfc9110#section-' in html
+
+
+@pytest.mark.django_db
+def test_request_and_response_headers_are_told_apart_everywhere(client, write_tree):
+    from django.core.management import call_command
+
+    text = code_file(304, caching="explicit").replace(
+        "request_headers: []\nresponse_headers: []", "request_headers: [If-None-Match]\nresponse_headers: [ETag]"
+    )
+    root = write_tree({"codes/304-iana.md": text})
+    call_command("load_content", path=root, stdout=__import__("io").StringIO())
+    data = client.get("/api/v1/codes/304").json()
+    assert (data["request_headers"], data["response_headers"]) == (["If-None-Match"], ["ETag"])
+    assert data["headers"] == ["If-None-Match", "ETag"]  # deprecated, both in one list
+    html = client.get("/304").content.decode()
+    assert "<dt>Request headers</dt><dd><code>If-None-Match</code></dd>" in html
+    assert "<dt>Response headers</dt><dd><code>ETag</code></dd>" in html
+
+
+def test_a_request_header_listed_as_a_response_header_is_named_by_the_bar():
+    import pathlib
+
+    import yaml
+
+    for path in pathlib.Path("content/codes").glob("*.md"):
+        meta = yaml.safe_load(path.read_text().split("---\n")[1])
+        assert "Expect" not in meta["response_headers"], path  # 100 and 417: the client sends Expect
+        assert not {"If-None-Match", "If-Modified-Since", "Authorization", "Cookie"} & set(meta["response_headers"]), path

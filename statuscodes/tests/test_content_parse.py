@@ -38,7 +38,8 @@ def test_it_names_an_unknown_field_and_its_line(write_tree):
     errors = errors_of(write_tree, {"codes/404-iana.md": text})
     assert errors == [
         "content/codes/404-iana.md:7: colour: unknown field (expected: code, source, name, official, "
-        "status, aliases, sent_by, summary, spec, retry, retry_note, caching, headers, related, reviewed)"
+        "status, aliases, sent_by, summary, spec, retry, retry_note, caching, request_headers, response_headers, "
+        "related, reviewed)"
     ]
 
 
@@ -57,7 +58,7 @@ def test_it_rejects_a_bad_value_with_the_field_line(write_tree):
 
 def test_it_rejects_a_related_code_that_does_not_exist(write_tree):
     errors = errors_of(write_tree, {"codes/404-iana.md": code_file(404, related="[410]")})
-    assert errors == ["content/codes/404-iana.md:18: related: related code 410 does not exist"]
+    assert errors == ["content/codes/404-iana.md:19: related: related code 410 does not exist"]
 
 
 def test_it_rejects_a_related_meaning_of_another_source_that_does_not_exist(write_tree):
@@ -141,7 +142,7 @@ def test_a_bare_number_in_related_means_the_primary_meaning_so_a_vendor_may_name
 
 def test_a_code_related_to_itself_is_an_error(write_tree):
     errors = errors_of(write_tree, {"codes/404-iana.md": code_file(404, related="[404]")})
-    assert errors == ["content/codes/404-iana.md:18: related: a code cannot be related to itself (404)"]
+    assert errors == ["content/codes/404-iana.md:19: related: a code cannot be related to itself (404)"]
 
 
 def test_two_sources_may_not_share_a_rank_so_the_primary_meaning_is_never_a_tie(write_tree):
@@ -169,16 +170,16 @@ def code_404_with(old: str, new: str) -> str:
 REVIEWED, STATUS = "reviewed: 2026-11-21", "status: current"
 BAD_FRONT_MATTER = [
     pytest.param(
-        REVIEWED, "reviewed: 2025-02-30", "19: reviewed: 2025-02-30 is not a real date (YYYY-MM-DD)", id="no-such-day"
+        REVIEWED, "reviewed: 2025-02-30", "20: reviewed: 2025-02-30 is not a real date (YYYY-MM-DD)", id="no-such-day"
     ),
-    pytest.param(REVIEWED, "reviewed: last week", "19: reviewed: must be a date written YYYY-MM-DD", id="text-date"),
+    pytest.param(REVIEWED, "reviewed: last week", "20: reviewed: must be a date written YYYY-MM-DD", id="text-date"),
     pytest.param(
-        REVIEWED, "reviewed: 2025-02-03 10:00:00", "19: reviewed: must be a date written YYYY-MM-DD", id="datetime"
+        REVIEWED, "reviewed: 2025-02-03 10:00:00", "20: reviewed: must be a date written YYYY-MM-DD", id="datetime"
     ),
     pytest.param(
         REVIEWED,
         "reviewed: 2025-02-03T10:00:00+99:00",
-        "19: reviewed: must be a date written YYYY-MM-DD",
+        "20: reviewed: must be a date written YYYY-MM-DD",
         id="bad-zone",
     ),
     pytest.param(
@@ -203,7 +204,7 @@ BAD_FRONT_MATTER = [
     pytest.param(
         "related: []",
         "related: [" + "5" * 5001 + "]",
-        f"18: related: '{'5' * 38}… is not a code such as 504 or 499/nginx",
+        f"19: related: '{'5' * 38}… is not a code such as 504 or 499/nginx",
         id="5001-digit-related-code",
     ),
     pytest.param(
@@ -295,7 +296,7 @@ BAD_FILES = [
     ),
     pytest.param(
         code_file(404).replace("Explained.", "Expl\0ained.", 1).encode(),
-        "34: the file contains a NUL character",
+        "35: the file contains a NUL character",
         id="nul-in-body",
     ),
 ]
@@ -354,4 +355,4 @@ def test_check_content_reports_a_bad_file_as_a_command_error_with_its_line(write
     err = io.StringIO()
     with pytest.raises(CommandError, match="problem"):
         call_command("check_content", path=root, stdout=io.StringIO(), stderr=err)
-    assert "content/codes/404-iana.md:19: reviewed: 2025-02-30 is not a real date (YYYY-MM-DD)" in err.getvalue()
+    assert "content/codes/404-iana.md:20: reviewed: 2025-02-30 is not a real date (YYYY-MM-DD)" in err.getvalue()

@@ -87,7 +87,7 @@ def test_the_error_output_names_file_line_and_field(small_site):
     err = io.StringIO()
     with pytest.raises(CommandError):
         call_command("load_content", path=small_site, stdout=io.StringIO(), stderr=err)
-    assert "content/codes/405-iana.md:18: related: related code 406 does not exist" in err.getvalue()
+    assert "content/codes/405-iana.md:19: related: related code 406 does not exist" in err.getvalue()
 
 
 @pytest.mark.django_db
