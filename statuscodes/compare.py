@@ -15,12 +15,13 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 
 from statuscodes import markup
+from statuscodes.models import Cause, Fix, StatusClass, StatusCode
 from statuscodes.models import Comparison as CuratedComparison
-from statuscodes.models import Fix, StatusClass, StatusCode
 
 MIN_CODES, MAX_CODES = 2, 4
 MAX_SLUG_LENGTH = 200  # four long tokens fit easily; anything longer is not worth parsing
@@ -77,7 +78,7 @@ def resolve(slug: str) -> list[StatusCode]:
     query = (
         StatusCode.objects.filter(number__in={int(m["number"]) for m in matches})
         .select_related("source")
-        .prefetch_related("fixes")
+        .prefetch_related("fixes", Prefetch("causes", queryset=Cause.objects.only("code_id", "title", "position")))
         .order_by("number", "source__rank", "source__slug")
     )
     for meaning in query:
@@ -198,6 +199,11 @@ class Row:
     label: str
     cells: list[Cell]
 
+    @property
+    def same(self) -> bool:
+        """Every code has the same value: the page shows it once, across the columns."""
+        return len({(cell.text, cell.href) for cell in self.cells}) == 1
+
     def to_dict(self) -> dict:
         return {"field": self.field, "label": self.label, "values": [cell.text for cell in self.cells]}
 
@@ -209,6 +215,9 @@ NO_CONTENT = {204: "15.3.5", 205: "15.3.6", 304: "15.4.5"}
 REDIRECTS_WITH_NOTE = {301, 302, 303, 307, 308}
 
 
+SENDER_CELLS = {"logs-only": "Nobody: logged only"}  # the model's label is a sentence; a cell wants a value
+
+
 def body_key(meaning: StatusCode) -> str:
     if meaning.sent_by == "logs-only":
         return "unsent"
@@ -216,21 +225,20 @@ def body_key(meaning: StatusCode) -> str:
 
 
 def body_text(meaning: StatusCode) -> str:
+    """The table's value, in a few words: a class-wide rule written out would read the same on
+    hundreds of pages, and a code's own rule (204, 205, 304) is explained under Key differences."""
     number = meaning.number
     if meaning.sent_by == "logs-only":
-        return "Nothing is sent: the code only appears in logs."
+        return "Nothing is sent"
     if meaning.digit == 1:
-        return "No: a 1xx response ends with its header section (RFC 9110, section 15.2)."
-    if meaning.official and number == 205:
-        return "No: the server must not generate content (RFC 9110, section 15.3.6)."
+        return "No (RFC 9110, section 15.2)"
     if meaning.official and number in NO_CONTENT:
-        return f"No: a {number} response ends with its header section (RFC 9110, section {NO_CONTENT[number]})."
+        return f"No (RFC 9110, section {NO_CONTENT[number]})"
     if meaning.official and number in REDIRECTS_WITH_NOTE:
-        return "Yes: usually a short note with a link to the new URL."
+        return "Yes, usually a link"
     if meaning.official and meaning.digit in (4, 5):
-        section = "15.5" if meaning.digit == 4 else "15.6"
-        return f"Yes: it should explain the error (RFC 9110, section {section})."
-    return "Yes."
+        return "Yes, explaining the error"
+    return "Yes"
 
 
 def cache_key(meaning: StatusCode) -> str:
@@ -246,12 +254,12 @@ def cache_key(meaning: StatusCode) -> str:
 
 
 CACHE_TEXT = {
-    "unsent": "Not applicable: it is never sent.",
-    "interim": "No: caches store only final responses (RFC 9111, section 3).",
-    "validation": "Not itself: it freshens the response the cache already holds (RFC 9111, section 4.3.4).",
-    "never": "Never: RFC 6585 forbids caches to store it.",
-    "heuristic": "Yes: a cache may store it without explicit freshness information.",
-    "explicit": "Only when Cache-Control or Expires allow it.",
+    "unsent": "Never sent",
+    "interim": "No (RFC 9111, section 3)",
+    "validation": "Not itself (RFC 9111, section 4.3.4)",
+    "never": "Never (RFC 6585)",
+    "heuristic": "Yes, even without Cache-Control",
+    "explicit": "Only with Cache-Control or Expires",
 }
 
 
@@ -259,7 +267,7 @@ def fix_cell(meaning: StatusCode) -> Cell:
     fixes = list(meaning.fixes.all())
     if not fixes:
         if meaning.digit < 4:
-            return Cell("Nothing to fix: it is not an error.")
+            return Cell("Nothing: not an error")
         return Cell("See the code's page.", href=meaning.get_absolute_url())
     labels = dict(Fix.AUDIENCE_CHOICES)
     items = [f"{labels[fix.audience]}: {fix.title}" if fix.audience else fix.title for fix in fixes]
@@ -286,7 +294,7 @@ def table_rows(meanings: list[StatusCode], classes: dict[int, StatusClass]) -> l
     rows = [
         row("class", "Class", class_cell),
         row("source", "Official or vendor", source_cell),
-        row("sent_by", "Who sends it", lambda m: Cell(m.get_sent_by_display())),
+        row("sent_by", "Who sends it", lambda m: Cell(SENDER_CELLS.get(m.sent_by) or m.get_sent_by_display())),
         row("spec", "Specification", spec_cell),
         row("retry", "Retry", lambda m: Cell(f"{m.get_retry_display()}. {m.retry_note}".strip())),
         row("cacheable", "Cacheable by default", lambda m: Cell(CACHE_TEXT[cache_key(m)])),
@@ -302,7 +310,11 @@ def table_rows(meanings: list[StatusCode], classes: dict[int, StatusClass]) -> l
 
 
 # ---------------------------------------------------------------------------------------------
-# Key differences: one sentence per field that differs, never one for a field that is the same
+# Key differences: a sentence only where the codes differ in a way particular to them.
+#
+# A value that whole classes share (the class itself, the owner, the retry policy, default
+# caching, a 1xx having no body) is the table's to show. Written out as a sentence it would read
+# the same on hundreds of pages and tell the reader of any one of them nothing new.
 
 
 def shared_number(meanings: list[StatusCode], label) -> str:
@@ -315,8 +327,7 @@ def shared_number(meanings: list[StatusCode], label) -> str:
 
 
 # Verbs in the phrase tables agree with their subject: "{x} {is}" reads "503 is" or "500 and 502 are".
-PLURALS = {"is": "are", "comes": "come", "reports": "report", "asks": "ask", "puts": "put", "goes": "go",
-           "means": "mean", "it": "them", "itself": "themselves", "a failure": "failures"}  # fmt: skip
+PLURALS = {"is": "are", "comes": "come", "goes": "go", "it": "them", "itself": "themselves"}
 
 
 def say(template: str, group: list, conjunction: str = "and", label=str) -> str:
@@ -327,42 +338,6 @@ def say(template: str, group: list, conjunction: str = "and", label=str) -> str:
 def sentence_of(parts: list[str]) -> str:
     """Two clauses contrast ('..., while ...'); more are listed ('...; ...; ...')."""
     return capitalised(f"{parts[0]}, while {parts[1]}." if len(parts) == 2 else f"{'; '.join(parts)}.")
-
-
-CLASS_PHRASES = {
-    1: "{x} {is} an interim response (1xx), not the request's final answer",
-    2: "{x} {reports} success (2xx)",
-    3: "{x} {asks} the client to take a further step (3xx)",
-    4: "{x} {puts} the fault with the request (4xx)",
-    5: "{x} {puts} the fault with the server or what stands behind it (5xx)",
-}
-
-
-def class_difference(meanings, label) -> str:
-    groups = grouped(meanings, lambda m: m.digit)
-    if len(groups) < 2:
-        return ""
-    return sentence_of([say(CLASS_PHRASES[digit], group, label=label) for digit, group in groups])
-
-
-def source_difference(meanings, label) -> str:
-    groups = grouped(meanings, lambda m: m.source.slug)
-    if len(groups) < 2 or len({m.number for m in meanings}) == 1:
-        return ""  # one number with several owners is said by shared_number
-    parts = []
-    for _, group in groups:
-        owner = group[0]
-        if owner.official:
-            template = "{x} {is} in the IANA registry and {means} the same whichever server sends {it}"
-        elif owner.source.slug == "informal":  # no owner to name
-            template = "{x} {is} only an informal convention that no standard or vendor owns"
-        else:
-            template = f"{{x}} {{is}} used only by {owner.source.name}"
-        parts.append(say(template, group, label=label))
-    sentence = capitalised("; ".join(parts) + ".")
-    if not all(m.official for m in meanings):
-        sentence += " A vendor's code means this only when that vendor sends it; elsewhere the number may differ."
-    return sentence
 
 
 SENDERS = {
@@ -380,11 +355,13 @@ WHERE_TO_LOOK = {
     "load-balancer": "the load balancer's access logs",
     "logs-only": "the access log that recorded it",
 }
+OWN_SERVER = {"origin", "any"}  # "any" includes the origin: between these two there is nowhere else to look
 
 
 def sender_difference(meanings, label) -> str:
+    """Who sends each and where its trace is, when one of them is not the server's own answer."""
     groups = grouped(meanings, lambda m: m.sent_by)
-    if len(groups) < 2:
+    if len(groups) < 2 or all(sent_by in OWN_SERVER for sent_by, _ in groups):
         return ""
     sentence = capitalised("; ".join(say(SENDERS[sent_by], group, label=label) for sent_by, group in groups) + ".")
     places = [say(f"{{x}} in {WHERE_TO_LOOK[s]}", group, label=label) for s, group in groups if s in WHERE_TO_LOOK]
@@ -410,37 +387,19 @@ def status_difference(meanings, label) -> str:
     return sentence_of([say(STATUSES[status], group, label=label) for status, group in groups])
 
 
-RETRIES = {
-    "safe": "{x} can simply be retried",
-    "retry-after": "a client may retry {x} once Retry-After has passed",
-    "backoff": "{x} may clear up by {itself}, so retrying with growing pauses is reasonable",
-    "never": "sending the same request again after {x} gets the same answer",
-    "not-applicable": "{x} {is} not {a failure}, so there is nothing to retry",
-}
-
-
-def retry_difference(meanings, label) -> str:
-    groups = grouped([m for m in meanings if m.sent_by != "logs-only"], lambda m: m.retry)
-    if len(groups) < 2:
-        return ""
-    parts = [say(RETRIES[retry], group, "or" if retry == "never" else "and", label) for retry, group in groups]
-    return capitalised("; ".join(parts) + ".")
-
-
+# The caching rules that belong to particular codes rather than to a class.
 CACHING = {
-    "heuristic": "a cache may store {x} even without Cache-Control or Expires",
-    "explicit": "{x} {is} stored only when Cache-Control or Expires allow {it}",
     "never": "{x} must never be stored by a cache (RFC 6585)",
-    "interim": "{x} {is} interim and never stored",
-    "validation": "{x} {is} not stored {itself} but freshens the copy a cache already holds",
+    "validation": "{x} {is} not stored {itself} but freshens the copy a cache already holds (RFC 9111, section 4.3.4)",
 }
 
 
 def cache_difference(meanings, label) -> str:
     groups = grouped([m for m in meanings if m.sent_by != "logs-only"], cache_key)
-    if len(groups) < 2:
+    rules = [(key, group) for key, group in groups if key in CACHING]
+    if len(groups) < 2 or not rules:
         return ""
-    return capitalised("; ".join(say(CACHING[key], group, label=label) for key, group in groups) + ".")
+    return capitalised("; ".join(say(CACHING[key], group, label=label) for key, group in rules) + ".")
 
 
 def no_body_section(meaning: StatusCode) -> str:
@@ -448,10 +407,11 @@ def no_body_section(meaning: StatusCode) -> str:
 
 
 def body_difference(meanings, label) -> str:
+    """Said only for 204, 205 and 304, whose own definitions end them with the header section."""
     groups = dict(grouped([m for m in meanings if m.sent_by != "logs-only"], body_key))
-    if "allowed" not in groups or "none" not in groups:
+    none = groups.get("none", [])
+    if "allowed" not in groups or not any(m.official and m.number in NO_CONTENT for m in none):
         return ""
-    none = groups["none"]
     sections = sorted({no_body_section(m) for m in none})
     where = f"RFC 9110, {verb(sections, 'section', 'sections')} {join(sections)}"
     return (
@@ -460,29 +420,33 @@ def body_difference(meanings, label) -> str:
     )
 
 
+# On nearly every response, whatever its status: never what sets one code apart from another.
+EVERYDAY_HEADERS = {"Server", "Date", "Content-Type", "Content-Length", "Cache-Control", "Vary"}
+
+
+def named_headers(meaning: StatusCode) -> list[str]:
+    """The headers a code's meaning names, less the everyday ones."""
+    return [header for header in meaning.headers if header not in EVERYDAY_HEADERS]
+
+
 def header_difference(meanings, label) -> str:
-    everyone = set.intersection(*(set(m.headers) for m in meanings))
-    by_owners: dict[tuple, list[str]] = {}  # the codes a header matters for -> those headers
-    for meaning in meanings:
-        for header in meaning.headers:
-            owners = tuple(m for m in meanings if header in m.headers)
-            if header not in everyone and header not in by_owners.setdefault(owners, []):
-                by_owners[owners].append(header)
-    if not by_owners:
+    named = {meaning.pk: named_headers(meaning) for meaning in meanings}
+    if len({frozenset(headers) for headers in named.values()}) < 2:
         return ""
-    parts = [
-        f"{join(headers)} {verb(headers, 'matters', 'matter')} only for {join([label(m) for m in owners])}"
-        for owners, headers in by_owners.items()
-    ]
-    sentence = capitalised("; ".join(parts) + ".")
-    if everyone:
-        sentence += f" {'Both' if len(meanings) == 2 else 'All of them'} involve {join(sorted(everyone))}."
+    common = set.intersection(*(set(headers) for headers in named.values()))
+    groups = grouped(meanings, lambda m: tuple(h for h in named[m.pk] if h not in common))
+    parts = [f"{join(list(own))} for {join([label(m) for m in group])}" for own, group in groups if own]
+    parts += [f"none in particular for {join([label(m) for m in group])}" for own, group in groups if not own]
+    sentence = f"The headers that matter differ: {'; '.join(parts)}."
+    if common:
+        everyone = "Both" if len(meanings) == 2 else "All of them"
+        sentence += f" {everyone} involve {join([h for h in named[meanings[0].pk] if h in common])}."
     return sentence
 
 
 def spec_difference(meanings, label) -> str:
     if not all(m.official for m in meanings):
-        return ""  # the source sentence already says where a vendor code comes from
+        return ""  # a vendor's documentation is named in the table, beside the IANA registry
     groups = grouped(meanings, lambda m: m.spec_document)
     if len(groups) < 2:
         return ""
@@ -491,19 +455,30 @@ def spec_difference(meanings, label) -> str:
     return capitalised(f"{say('{x} {is}', first, label=label)} defined in {document}, {join(rest)}.")
 
 
-# (what the summary calls the topic, the sentence about it), in the order the page lists them
-DIFFERENCES = [
-    ("what the number means", shared_number),
-    ("class", class_difference),
-    ("who defines them", source_difference),
-    ("who sends them", sender_difference),
-    ("status", status_difference),
-    ("retrying", retry_difference),
-    ("caching", cache_difference),
-    ("whether they carry a body", body_difference),
-    ("the headers involved", header_difference),
-    ("the document that defines them", spec_difference),
+DIFFERENCES = [shared_number, sender_difference, status_difference, cache_difference, body_difference,
+               header_difference, spec_difference]  # fmt: skip
+
+# What the one-line summary names when codes of one class and one owner part: each field of the
+# table that differs, as (topic, value of a meaning, whether a code that is never sent counts).
+TOPICS = [
+    ("who sends them", lambda m: m.sent_by, True),
+    ("status", lambda m: m.status, True),
+    ("retrying", lambda m: m.retry, False),
+    ("caching", cache_key, False),
+    ("whether they carry a body", body_key, False),
+    ("the headers involved", lambda m: frozenset(named_headers(m)), True),
+    ("the document that defines them", lambda m: m.spec_document, True),
 ]
+
+
+def topics(meanings: list[StatusCode]) -> list[str]:
+    sent = [m for m in meanings if m.sent_by != "logs-only"]
+    return [
+        topic
+        for topic, value, unsent_count in TOPICS
+        if len({value(m) for m in (meanings if unsent_count else sent)}) > 1
+    ]
+
 
 RETRY_SHORT = {
     "not-applicable": "not applicable",
@@ -530,7 +505,7 @@ SHARED_FIELDS = [
 
 
 # ---------------------------------------------------------------------------------------------
-# Guidance: when a server author picks between them, or how a reader tells them apart
+# Guidance: when a server author picks between them, what each code's own advice says
 
 # The headers RFC 9110 makes part of a code's definition (MUST, or SHOULD for redirects).
 HEADERS_TO_SEND = {
@@ -556,7 +531,7 @@ def when_to_send(meaning: StatusCode) -> str:
 def is_a_choice(meanings: list[StatusCode]) -> bool:
     """Would a server author pick one of these? Only among official codes their own server sends."""
     digits = {m.digit for m in meanings}
-    own = all(m.official and m.sent_by in ("origin", "any") for m in meanings)
+    own = all(m.official and m.sent_by in OWN_SERVER for m in meanings)
     return own and (len(digits) == 1 or digits <= {2, 3} or digits <= {4, 5})
 
 
@@ -579,28 +554,21 @@ def choosing(meanings: list[StatusCode], label) -> list[str]:
     ]
     if needs:
         paragraphs.append(f"Whichever you choose, send the header its definition calls for: {join(needs)}.")
-    lead = "Beyond that, each" if paragraphs else "Each"
-    definitions = " ".join(f"{m.number} {m.name}: {m.summary}" for m in meanings)
-    paragraphs.append(f"{lead} describes a different situation; send the one that matches what you know. {definitions}")
-    return paragraphs
+    # Each code's own "How to use it" (1xx to 3xx); the meanings are in the table already.
+    paragraphs += [f"Sending {label(m)}: {first_point(m.usage)}" for m in meanings if m.usage.strip()]
+    return paragraphs + typical_causes(meanings, label)
 
 
-def telling_apart(meanings: list[StatusCode], label) -> list[str]:
+TOP_CAUSES = 3
+
+
+def typical_causes(meanings: list[StatusCode], label) -> list[str]:
+    """What usually leads to each code: its first causes, which the table does not show."""
     paragraphs = []
-    interim = [m for m in meanings if m.digit == 1 and m.number != 101]  # after 101 the protocol changes
-    final = [m for m in meanings if m.digit != 1]
-    if interim and final:
-        paragraphs.append(
-            f"{capitalised(join([label(m) for m in interim]))} never {verb(interim, 'ends', 'end')} an exchange: "
-            f"a final response always follows on the same request, while {join([label(m) for m in final])} "
-            f"{verb(final, 'is', 'are')} that final response."
-        )
-    senders = grouped(meanings, lambda m: m.sent_by)
-    if len(senders) > 1:
-        who = [f"{join([label(m) for m in group])} from {SENT_BY_NOUNS[sent_by]}" for sent_by, group in senders]
-        paragraphs.append(f"Check who answered: {join(who)}.")
     for meaning in meanings:
-        paragraphs.append(f"You typically meet {label(meaning)} like this: {first_point(meaning.when)}")
+        titles = [cause.title.rstrip(".") for cause in list(meaning.causes.all())[:TOP_CAUSES]]
+        if titles:
+            paragraphs.append(f"Typical causes of {label(meaning)}: {'. '.join(titles)}.")
     return paragraphs
 
 
@@ -662,8 +630,8 @@ class Comparison:
         same_sender = all(m.sent_by == first.sent_by for m in self.meanings)
         sender = SENT_BY_PHRASES[first.sent_by] if same_sender else ""
         everyone = capitalised(self.everyone)
-        topics = [topic for topic, _ in self.findings]
-        apart = f"they differ in {join(topics)}" if topics else "only their meanings set them apart"
+        differing = topics(self.meanings)
+        apart = f"they differ in {join(differing)}" if differing else "only their meanings set them apart"
         return f"{everyone} are {owner}{', ' + sender if sender else ''}; {apart}."
 
     @property
@@ -685,14 +653,10 @@ class Comparison:
         return table_rows(self.meanings, self.classes)
 
     @cached_property
-    def findings(self) -> list[tuple[str, str]]:
-        """(topic, sentence) for each field that differs."""
-        found = ((topic, difference(self.meanings, self.label)) for topic, difference in DIFFERENCES)
-        return [(topic, sentence) for topic, sentence in found if sentence]
-
-    @property
     def differences(self) -> list[str]:
-        return [sentence for _, sentence in self.findings]
+        """A sentence for each difference particular to these codes; the table shows the rest."""
+        found = (difference(self.meanings, self.label) for difference in DIFFERENCES)
+        return [sentence for sentence in found if sentence]
 
     @cached_property
     def shared(self) -> list[str]:
@@ -706,9 +670,11 @@ class Comparison:
 
     @cached_property
     def guidance(self) -> Guidance:
+        """Advice for a server author choosing between them; for codes nobody chooses between, what
+        leads to each (who answered and how each is met are the differences' and the table's)."""
         if is_a_choice(self.meanings):
             return Guidance(CuratedComparison.WHEN_TO_USE, choosing(self.meanings, self.label))
-        return Guidance(CuratedComparison.TELL_APART, telling_apart(self.meanings, self.label))
+        return Guidance(CuratedComparison.TELL_APART, typical_causes(self.meanings, self.label))
 
     def to_dict(self) -> dict:
         """The comparison as JSON, the body of GET /api/v1/compare/<slug>.
@@ -724,10 +690,14 @@ class Comparison:
                                                         # class, source, status (only when a code is
                                                         # not current), sent_by, spec, retry,
                                                         # cacheable, body, headers, meaning, when, fix
-          "differences": ["...", ...],                  # sentences, only for fields that differ
+          "differences": ["...", ...],                  # sentences, only for differences particular
+                                                        # to these codes (who sends them and where
+                                                        # to look, status, a code's own caching or
+                                                        # body rule, headers, the defining document)
           "shared": ["class (4xx)", ...],               # fields whose value is the same for all
           "guidance": {"heading": "When to use which" | "How to tell them apart",
-                       "text": "..."},                  # paragraphs separated by blank lines
+                       "text": "..."},                  # paragraphs separated by blank lines; empty
+                                                        # when nothing particular to them is known
           "curated": {"title", "summary", "markdown", "html", "reviewed"} or null,
           "url": "/compare/100-vs-521"                  # the canonical page
         }

@@ -121,6 +121,37 @@ def class_page(request, slug: str) -> str:
     return page(lines, footer(request, f"/{status_class.slug}"))
 
 
+# The table rows a terminal shows, and only where the codes differ: the prose rows (meaning,
+# retry) are under each code, the headers in "What differs", the rest on the full page.
+FACT_ROWS = ("class", "source", "status", "sent_by", "spec", "cacheable", "body")
+
+
+def side_by_side(comparison) -> list[str]:
+    """The facts that differ, one line per code under its row's label, each value wrapped in its column."""
+    rows = [row for row in comparison.rows if row.field in FACT_ROWS and not row.same]
+    if not rows:
+        return []
+    labels = [comparison.label(meaning) for meaning in comparison.meanings]
+    label_width, code_width = max(len(row.label) for row in rows) + 2, max(map(len, labels)) + 2
+    column = 2 + label_width + code_width
+    lines = ["Side by side"]
+    for row in rows:
+        for index, (label, cell) in enumerate(zip(labels, row.cells, strict=True)):
+            start = f"  {row.label if index == 0 else '':<{label_width}}{label:<{code_width}}"
+            value = textwrap.wrap(cell.text, WIDTH - column, break_long_words=False) or [""]
+            lines += [start + value[0], *(" " * column + more for more in value[1:])]
+    return lines + [""]
+
+
+def notes(markdown_text: str) -> list[str]:
+    """The first paragraph of curated notes; a list keeps one item per bullet."""
+    text = first_paragraph(markdown_text)
+    items = [item.strip() for item in text.split("\u2022\u00a0") if item.strip()]
+    if len(items) == 1 and not text.startswith("\u2022"):
+        return [wrap(text)]
+    return [wrap(item, "    ", first="  - ") for item in items]
+
+
 def comparison_page(request, slug: str) -> str | HttpResponsePermanentRedirect:
     try:
         comparison = build_comparison(slug)
@@ -128,15 +159,21 @@ def comparison_page(request, slug: str) -> str | HttpResponsePermanentRedirect:
         return HttpResponsePermanentRedirect(canonical.url)
     lines = [title(comparison.title), "", wrap(comparison.summary), ""]
     for meaning in comparison.meanings:
-        lines += [code_line(meaning), wrap(meaning.summary, "       ")]
+        retry = f"Retry: {meaning.get_retry_display()}. {meaning.retry_note}".strip()
+        lines += [code_line(meaning), wrap(meaning.summary, "       "), wrap(retry, "       ")]
     lines.append("")
-    if comparison.curated:
-        lines += ["Key difference", wrap(first_paragraph(comparison.curated.key_difference)), ""]
+    curated = comparison.curated
+    if curated:
+        lines += ["Key difference", *notes(curated.key_difference), ""]
+    lines += side_by_side(comparison)
     if comparison.differences:
         lines += ["What differs", *(wrap(sentence, "    ", first="  - ") for sentence in comparison.differences), ""]
-    if comparison.shared:
-        lines += [wrap("Shared: " + ", ".join(comparison.shared) + "."), ""]
-    lines += [comparison.guidance.heading, *(wrap(markup.plain(p)) + "\n" for p in comparison.guidance.paragraphs)]
+    # As on the page: curated advice replaces the generated one, which is left out when empty.
+    if curated:
+        lines += [curated.guidance_heading, *notes(curated.guidance), ""]
+    elif comparison.guidance.paragraphs:
+        guidance = comparison.guidance
+        lines += [guidance.heading, *(wrap(markup.plain(p)) + "\n" for p in guidance.paragraphs)]
     return page(lines, footer(request, comparison.url))
 
 

@@ -24,13 +24,15 @@ def compare_site(write_tree, db):
     """Codes that differ in class, sender, retry, caching and body, and one curated pair (404 vs 410)."""
     root = write_tree(
         {
-            "codes/100-iana.md": code_file(100, name="Continue", extra=USAGE),
+            "codes/100-iana.md": code_file(100, name="Continue", extra=USAGE).replace(
+                "request_headers: []", "request_headers: [Expect]"
+            ),
             "codes/101-iana.md": code_file(101, name="Switching Protocols", extra=USAGE),
-            "codes/200-iana.md": code_file(200, name="OK", cacheable="true", extra=USAGE),
-            "codes/204-iana.md": code_file(204, name="No Content", cacheable="true", extra=USAGE),
-            "codes/404-iana.md": code_file(404, name="Not Found", cacheable="true"),
-            "codes/410-iana.md": code_file(410, name="Gone", cacheable="true"),
-            "codes/451-iana.md": code_file(451, name="Unavailable For Legal Reasons", cacheable="true").replace(
+            "codes/200-iana.md": code_file(200, name="OK", caching="default", extra=USAGE),
+            "codes/204-iana.md": code_file(204, name="No Content", caching="default", extra=USAGE),
+            "codes/404-iana.md": code_file(404, name="Not Found", caching="default"),
+            "codes/410-iana.md": code_file(410, name="Gone", caching="default"),
+            "codes/451-iana.md": code_file(451, name="Unavailable For Legal Reasons", caching="default").replace(
                 "sent_by: origin", "sent_by: any"
             ),
             "codes/451-cloudflare.md": code_file(451, "cloudflare", name="Blocked By Rule"),
@@ -39,11 +41,13 @@ def compare_site(write_tree, db):
             ),
             "codes/499-esri.md": code_file(499, "esri", name="Token Required"),
             "codes/503-iana.md": code_file(503, name="Service Unavailable", retry="retry-after").replace(
-                "headers: []", "headers: [Retry-After]"
+                "response_headers: []", "response_headers: [Retry-After]"
             ),
             "codes/521-cloudflare.md": code_file(
                 521, "cloudflare", name="Web Server Is Down", retry="backoff", when="Cloudflare shows its error page."
-            ).replace("sent_by: origin", "sent_by: cdn"),
+            )
+            .replace("sent_by: origin", "sent_by: cdn")
+            .replace("response_headers: []", "response_headers: [CF-Ray, Server]"),
             "comparisons/404-vs-410.md": comparison_file(
                 404,
                 410,
@@ -172,18 +176,59 @@ def test_build_comparison_raises_http404_and_redirect_for_the_api(compare_site):
 # What the generated part says
 
 
-def test_differences_are_sentences_about_the_fields_that_differ(compare_site):
-    differences = build_comparison("404-vs-503").differences
-    assert differences[0] == (
-        "404 puts the fault with the request (4xx), while 503 puts the fault with the server or what stands behind "
-        "it (5xx)."
-    )
+def test_differences_are_sentences_about_what_is_particular_to_the_codes(compare_site):
+    comparison = build_comparison("404-vs-503")
+    assert comparison.differences == [
+        "The headers that matter differ: Retry-After for 503; none in particular for 404."
+    ]
+    # Class and retry differ too, but a sentence about a 4xx beside a 5xx, or a code that should not be
+    # retried beside one that may be, would read the same on hundreds of pages: the table says it.
+    rows = {row.field: row for row in comparison.rows}
+    assert [cell.text for cell in rows["class"].cells] == ["4xx Client Error", "5xx Server Error"]
+    assert [cell.text.split(".")[0] for cell in rows["retry"].cells] == ["Do not retry", "Retry after Retry-After"]
+    # 404 from the origin, 503 from any server, both IANA codes: nowhere else to look, nothing to say.
+    assert not any("origin" in sentence or "IANA" in sentence for sentence in comparison.differences)
+
+
+def test_no_generic_sentence_is_generated(client, compare_site):
+    for slug in ("100-vs-521", "404-vs-410", "404-vs-503", "499-vs-499-esri", "100-vs-200-vs-204-vs-521"):
+        main = page(client, f"/compare/{slug}").split('<main id="main"')[1]
+        assert "HEAD" not in main, slug  # the same for every status code
+        assert "Their recorded facts match" not in main, slug
+        assert "Beyond that, each describes a different situation" not in main, slug
+        assert "elsewhere the number may differ" not in main, slug
+
+
+def test_everyday_headers_are_never_said_to_set_a_code_apart(compare_site):
+    # 521 names [CF-Ray, Server]: Server is on every response, 100's and 404's too.
     assert (
-        "Sending the same request again after 404 gets the same answer; a client may retry 503 once Retry-After "
-        "has passed." in differences
+        "The headers that matter differ: Expect for 100; CF-Ray for 521." in build_comparison("100-vs-521").differences
     )
-    # Both come from the origin and both are IANA codes: no sentence about the sender or the source.
-    assert not any("origin" in sentence or "IANA" in sentence for sentence in differences)
+    assert build_comparison("404-vs-521").differences[-1] == (
+        "The headers that matter differ: CF-Ray for 521; none in particular for 404."
+    )
+    for slug in ("100-vs-521", "404-vs-521", "404-vs-503-vs-521"):
+        assert not any("Server" in sentence for sentence in build_comparison(slug).differences), slug
+
+
+def test_a_value_the_codes_share_is_shown_once_across_the_table(client, compare_site):
+    main = page(client, "/compare/404-vs-410").split('<main id="main"')[1]
+    assert (
+        '<tr class="row-class same"><th scope="row">Class</th>\n      <td colspan="2"><a href="/4xx">4xx Client Error'
+        in main
+    )
+    assert main.count("Yes, explaining the error") == 1
+    assert (
+        main.count("Nothing: not an error") == 0
+        and page(client, "/compare/100-vs-200").count("Nothing: not an error") == 1
+    )
+
+
+def test_when_you_see_it_is_shown_once(client, compare_site):
+    main = page(client, "/compare/100-vs-521").split('<main id="main"')[1]
+    assert main.count("Cloudflare shows its error page.") == 1
+    text = client.get("/compare/100-vs-521", HTTP_ACCEPT="text/plain").content.decode()
+    assert "You typically meet" not in text
 
 
 def test_codes_that_agree_on_every_field_get_no_invented_differences(client, compare_site):
@@ -200,8 +245,9 @@ def test_no_sentence_splices_a_summary_into_grammar(compare_site):
 
 
 def test_the_vendor_code_is_said_to_come_from_the_cdn_edge(compare_site):
-    text = " ".join(build_comparison("404-vs-521").differences)
-    assert "521 is used only by Cloudflare" in text
+    comparison = build_comparison("404-vs-521")
+    text = " ".join(comparison.differences)
+    assert "521 Web Server Is Down is a server error used only by Cloudflare" in comparison.summary
     assert "521 comes from the CDN's edge, not from your server" in text
     assert "So look for 404 in the application's own logs and 521 in the CDN's dashboard" in text
 
@@ -222,7 +268,11 @@ def test_a_standard_meaning_and_a_vendors_meaning_of_one_number_are_labelled_apa
         "The number 451 is shared, but the meanings are unrelated: the standard uses it for Unavailable For Legal "
         "Reasons and Cloudflare uses it for Blocked By Rule."
     )
-    assert "A cache may store 451 (IANA) even without Cache-Control or Expires" in " ".join(comparison.differences)
+    cacheable = {row.field: row for row in comparison.rows}["cacheable"]
+    assert [cell.text for cell in cacheable.cells] == [
+        "Yes, even without Cache-Control",
+        "Only with Cache-Control or Expires",
+    ]
 
 
 def test_the_summary_says_what_the_codes_share_and_where_they_part(compare_site):
@@ -242,25 +292,27 @@ def test_the_summary_says_what_the_codes_share_and_where_they_part(compare_site)
 
 
 def test_101_is_not_said_to_be_followed_by_a_final_response(compare_site):
-    assert not any("final response always follows" in p for p in build_comparison("101-vs-404").guidance.paragraphs)
-    assert build_comparison("100-vs-404").guidance.paragraphs[0].startswith("100 never ends an exchange")
+    comparison = build_comparison("101-vs-404")
+    assert not any(
+        "final response always follows" in p for p in comparison.guidance.paragraphs + comparison.differences
+    )
 
 
 def test_body_allowed_is_derived_from_the_code(compare_site):
     rows = {row.field: row for row in build_comparison("100-vs-200-vs-204-vs-521").rows}
     body = [cell.text for cell in rows["body"].cells]
-    assert body[0].startswith("No: a 1xx response ends with its header section")
-    assert body[1] == "Yes."
-    assert body[2] == "No: a 204 response ends with its header section (RFC 9110, section 15.3.5)."
-    assert "200 and 521 can carry content, while 100 and 204 never do" in " ".join(
+    assert body == ["No (RFC 9110, section 15.2)", "Yes", "No (RFC 9110, section 15.3.5)", "Yes"]
+    assert "200 and 521 can carry content, while 100 and 204 never do (RFC 9110, sections 15.2 and 15.3.5)." in (
         build_comparison("100-vs-200-vs-204-vs-521").differences
     )
+    # A 1xx beside a final response is the class row's to show: no 204, 205 or 304, no sentence.
+    assert not any("content" in sentence for sentence in build_comparison("100-vs-521").differences)
 
 
 def test_a_logged_only_code_sends_nothing_and_is_not_compared_on_retry_or_caching(compare_site):
     comparison = build_comparison("499-vs-499-esri")
     body = {row.field: row for row in comparison.rows}["body"]
-    assert body.cells[0].text == "Nothing is sent: the code only appears in logs."
+    assert body.cells[0].text == "Nothing is sent"
     assert not any("retry" in sentence or "cache" in sentence for sentence in comparison.differences)
 
 
@@ -271,20 +323,28 @@ def test_a_server_authors_choice_gets_when_to_use_which(compare_site):
         "Send 404 when the request itself is at fault and 503 when the request was valid but your side failed."
     )
     assert "If waiting would help, answer 503 with a Retry-After header" in guidance.text
+    assert "Typical causes of 404: The first cause. The second cause. The third cause." in guidance.paragraphs
+    # each code's meaning is the table's Meaning row, not repeated here
+    assert "What 404 means in one line." not in guidance.text
 
 
 @pytest.mark.parametrize("slug", ["100-vs-521", "499-vs-499-esri", "404-vs-521"])
-def test_codes_nobody_chooses_between_get_how_to_tell_them_apart(compare_site, slug):
-    guidance = build_comparison(slug).guidance
-    assert guidance.heading == "How to tell them apart"
-    assert any(p.startswith("You typically meet") for p in guidance.paragraphs)
+def test_codes_nobody_chooses_between_are_told_apart_by_the_differences_and_the_table(compare_site, slug):
+    comparison = build_comparison(slug)
+    assert comparison.guidance.heading == "How to tell them apart"
+    # Who answered and where to look are differences; how each is met is the table's "When you see
+    # it". Said again here, they would be said twice on the page: what is left is what leads to each.
+    assert comparison.guidance.paragraphs
+    assert all(p.startswith("Typical causes of ") for p in comparison.guidance.paragraphs)
+    assert any("from the CDN's edge" in s or "only appears in logs" in s for s in comparison.differences)
+    assert "when" in {row.field for row in comparison.rows}
 
 
 def test_an_interim_code_is_told_apart_from_a_final_one(compare_site):
-    assert build_comparison("100-vs-521").guidance.paragraphs[0] == (
-        "100 never ends an exchange: a final response always follows on the same request, while 521 is that "
-        "final response."
-    )
+    comparison = build_comparison("100-vs-521")
+    assert comparison.summary.startswith("100 Continue is a standard interim response")
+    rows = {row.field: row for row in comparison.rows}
+    assert [cell.text for cell in rows["body"].cells] == ["No (RFC 9110, section 15.2)", "Yes"]
 
 
 def test_to_dict_has_the_shape_the_api_documents(compare_site):
@@ -310,19 +370,25 @@ def test_a_curated_note_appears_above_the_generated_part(client, compare_site):
     html = page(client, "/compare/404-vs-410")
     main = html.split('<main id="main"')[1]
     assert '<p class="lead">404 says nothing is here; 410 says it was here and is gone for good.</p>' in main
-    assert main.index("Only 410 promises") < main.index("Side by side") < main.index("Point by point")
+    assert main.index("Only 410 promises") < main.index("Side by side")
     assert "<em>deliberate</em>" in main
     assert "Send 410 when you removed the page on purpose." in main
     # the curated advice replaces the generated one rather than repeating it
     assert main.count("When to use which") == 1
-    assert '<p class="shared">The same for both: class (4xx),' in main
+    # nothing particular to these two is left to list point by point; what they share is in the table, once
+    assert "Point by point" not in main
+    assert '<tr class="row-class same"><th scope="row">Class</th>' in main
 
 
 def test_a_pair_without_notes_is_generated_in_full(client, compare_site):
     main = page(client, "/compare/100-vs-521").split('<main id="main"')[1]
     assert "Key difference</h2>" not in main
     assert '<h2 id="differences">Key differences</h2>' in main
+    assert main.index("Side by side") < main.index("Key differences")
     assert '<h2 id="guidance">How to tell them apart</h2>' in main
+    assert "Typical causes of 521: The first cause. The second cause. The third cause." in main
+    main = page(client, "/compare/404-vs-503").split('<main id="main"')[1]
+    assert main.index("Key differences") < main.index('<h2 id="guidance">When to use which</h2>')
 
 
 def test_editing_a_curated_note_changes_the_page_at_once(client, compare_site):
