@@ -208,8 +208,6 @@ class Row:
         return {"field": self.field, "label": self.label, "values": [cell.text for cell in self.cells]}
 
 
-# RFC 6585 sections 3 to 6: these four must never be stored by a cache, whatever the headers say.
-NEVER_STORED = {428, 429, 431, 511}
 # The final responses that end with their header section (RFC 9110 sections 15.3.5, 15.3.6, 15.4.5).
 NO_CONTENT = {204: "15.3.5", 205: "15.3.6", 304: "15.4.5"}
 REDIRECTS_WITH_NOTE = {301, 302, 303, 307, 308}
@@ -242,15 +240,14 @@ def body_text(meaning: StatusCode) -> str:
 
 
 def cache_key(meaning: StatusCode) -> str:
-    if meaning.sent_by == "logs-only":
-        return "unsent"
-    if meaning.digit == 1:
-        return "interim"
+    """The meaning's caching policy (cache_rules.py), with 304's own role: it freshens a stored copy."""
     if meaning.official and meaning.number == 304:
         return "validation"
-    if meaning.official and meaning.number in NEVER_STORED:
-        return "never"
-    return "heuristic" if meaning.cacheable else "explicit"
+    return CACHE_KEYS[meaning.caching]
+
+
+CACHE_KEYS = {"not-applicable": "unsent", "never": "interim", "must-not-store": "never", "default": "heuristic",
+              "explicit": "explicit"}  # fmt: skip
 
 
 CACHE_TEXT = {
@@ -297,7 +294,7 @@ def table_rows(meanings: list[StatusCode], classes: dict[int, StatusClass]) -> l
         row("sent_by", "Who sends it", lambda m: Cell(SENDER_CELLS.get(m.sent_by) or m.get_sent_by_display())),
         row("spec", "Specification", spec_cell),
         row("retry", "Retry", lambda m: Cell(f"{m.get_retry_display()}. {m.retry_note}".strip())),
-        row("cacheable", "Cacheable by default", lambda m: Cell(CACHE_TEXT[cache_key(m)])),
+        row("cacheable", "Caching", lambda m: Cell(CACHE_TEXT[cache_key(m)])),
         row("body", "Body allowed", lambda m: Cell(body_text(m))),
         row("headers", "Headers", lambda m: Cell(", ".join(m.headers) or "None in particular.", items=m.headers)),
         row("meaning", "Meaning", lambda m: Cell(m.summary)),
