@@ -163,7 +163,11 @@ def schemas(source_slugs: list[str]) -> dict:
                 "title": STRING,
                 "summary": STRING,
                 "rows": array(obj({"field": STRING, "label": STRING, "values": array(STRING)})),
-                "differences": {**array(STRING), "description": "sentences, only for fields that differ"},
+                "differences": {
+                    **array(STRING),
+                    "description": "sentences on what is particular to these codes (a shared number, who sends "
+                    "them, headers, caching); may be empty",
+                },
                 "shared": {**array(STRING), "description": "fields whose value is the same for all"},
                 "guidance": obj(
                     {
