@@ -256,6 +256,14 @@ class StatusCode(ContentModel):
         return f"{self.digit}xx"
 
     @property
+    def heading_name(self) -> str:
+        """The name for titles and headings: a registry placeholder such as "(Unused)" is led by the
+        name people search for, its first alias: "418 I'm a teapot (Unused)"."""
+        if self.name.startswith("(") and self.aliases:
+            return f"{self.aliases[0]} {self.name}"
+        return self.name
+
+    @property
     def headers(self) -> list[str]:
         """Request and response headers in one list, each once (the API's first version had only this)."""
         return list(dict.fromkeys(self.request_headers + self.response_headers))

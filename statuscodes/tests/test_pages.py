@@ -235,3 +235,17 @@ def test_a_database_error_in_a_page_is_a_503_in_the_negotiated_form(client, smal
     assert data.status_code == 503 and data.json()["status"] == 503
     assert api.status_code == 503 and api.json()["status"] == 503
     assert html["Retry-After"] == "30"
+
+
+def test_a_registry_placeholder_name_is_led_by_the_name_people_search_for(client, write_tree):
+    import io
+
+    from django.core.management import call_command
+
+    from statuscodes.tests.conftest import code_file
+
+    text = code_file(418, name="(Unused)", aliases="[I'm a teapot]", extra="")
+    call_command("load_content", path=write_tree({"codes/418-iana.md": text}), stdout=io.StringIO())
+    html = client.get("/418").content.decode()
+    assert "<title>418 I&#x27;m a teapot (Unused): meaning, causes and fixes</title>" in html
+    assert StatusCode.objects.get(number=418).name == "(Unused)"  # the registry's name is kept
