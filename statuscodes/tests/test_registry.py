@@ -92,10 +92,10 @@ def test_vendor_codes_are_present_with_their_sources():
         (520, "cloudflare"), (521, "cloudflare"), (522, "cloudflare"), (523, "cloudflare"), (524, "cloudflare"),
         (525, "cloudflare"), (526, "cloudflare"), (527, "cloudflare"), (530, "cloudflare"),
         (444, "nginx"), (494, "nginx"), (495, "nginx"), (496, "nginx"), (497, "nginx"), (499, "nginx"),
-        (440, "iis"), (449, "iis"), (450, "iis"), (451, "iis"),
+        (440, "microsoft"), (449, "microsoft"), (450, "microsoft"), (451, "microsoft"),
         (460, "aws-elb"), (463, "aws-elb"), (464, "aws-elb"), (561, "aws-elb"),
-        (218, "apache"), (419, "laravel"), (420, "twitter"), (420, "spring"), (430, "shopify"),
-        (498, "esri"), (499, "esri"), (509, "apache"), (529, "qualys"), (530, "pantheon"), (530, "shopify"),
+        (218, "informal"), (419, "laravel"), (420, "twitter"), (420, "spring"), (430, "shopify"),
+        (498, "esri"), (499, "esri"), (509, "cpanel"), (529, "qualys"), (530, "pantheon"), (530, "shopify"),
         (598, "informal"), (599, "informal"),
     }  # fmt: skip
     assert expected <= set(codes)
