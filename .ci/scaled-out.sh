@@ -1,27 +1,55 @@
 #!/usr/bin/env bash
 # The test suite again on PostgreSQL with a shared Redis cache: the scaled-out deployment.
-# Installs Debian's postgresql and redis-server when missing (CI runs as root), starts both
-# on private ports in a throwaway folder, and stops them on exit.
+# Installs Debian's postgresql and redis-server when missing (CI runs as root; .ci/run has
+# already installed them), starts both on private ports in a throwaway folder, and stops them
+# on exit, however it comes: a failed start, a failed suite or Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null; then
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || ! command -v redis-server >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql redis-server >/dev/null
+  apt-get install -y -qq --no-install-recommends postgresql redis-server >/dev/null
 fi
-pgbin=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
-work=$(mktemp -d)
-chown postgres "$work"
+pgbin=$(dirname "$(printf '%s\n' /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
 pg_port=${CI_PG_PORT:-55432}
 redis_port=${CI_REDIS_PORT:-56379}
+redis_pid=
 
+# Set before anything starts, and safe whatever has started: a server that never started is skipped.
+work=$(mktemp -d)
+cleanup() {
+  if [ -f "$work/data/postmaster.pid" ]; then
+    runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/data" -m fast stop >/dev/null || true
+  fi
+  if [ -n "$redis_pid" ]; then
+    kill "$redis_pid" 2>/dev/null || true
+    wait "$redis_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+chown postgres "$work"
 runuser -u postgres -- "$pgbin/initdb" -D "$work/data" -A trust -U postgres >/dev/null
 runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/data" -l "$work/pg.log" -w \
   -o "-p $pg_port -k $work -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --daemonize yes --pidfile "$work/redis.pid" >/dev/null
-trap 'runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/data" -m fast stop >/dev/null; kill "$(cat "$work/redis.pid")"; rm -rf "$work"' EXIT
+# In the foreground of a background job, so its pid is known at once (a daemon's pid file comes later).
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --daemonize no >"$work/redis.log" 2>&1 &
+redis_pid=$!
+for attempt in $(seq 50); do
+  redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
+  if [ "$attempt" -eq 50 ] || ! kill -0 "$redis_pid" 2>/dev/null; then
+    echo "redis-server is not answering on port $redis_port:" >&2
+    cat "$work/redis.log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/statuscodes"
 export REDIS_URL="redis://127.0.0.1:$redis_port/0"
-echo "Running the suite on PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') with Redis $(redis-server --version | awk '{print $3}')"
+echo "Running the suite on PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') with Redis $(redis-server --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')"
 make test PYTEST_ARGS="-m 'not browser'"

@@ -1,6 +1,7 @@
 """Tiny content trees written explicitly, so each test shows the files it depends on."""
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -204,6 +205,23 @@ def clear_cache():
     yield
     cache.clear()
     forget_process_state()
+
+
+# ---------------------------------------------------------------------------------------------
+# pytest-django's live server, which the browser tests drive chromium against.
+
+
+def pytest_configure(config):
+    """The live server by address, not by name (--liveserver or DJANGO_LIVE_TEST_SERVER_ADDRESS still win).
+
+    Chromium resolves "localhost" itself, but Playwright's own HTTP client (page.request) looks a
+    name up for IPv4 and IPv6 and waits for both. Where /etc/hosts gives "localhost" no IPv6
+    address, as in CI's containers, that lookup goes to DNS, and one lost reply costs glibc's 5 s
+    retry: the favicon test's request timed out at 5,000 ms in about one run in fifty. An address
+    is never looked up.
+    """
+    if not config.getoption("liveserver", None) and not os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS"):
+        config.option.liveserver = "127.0.0.1"
 
 
 # ---------------------------------------------------------------------------------------------
