@@ -96,7 +96,8 @@ class StatusCodeForm(ContentForm):
         "aliases": "aliases", "sent_by": "sent_by", "summary": "summary", "description": "description",
         "when": "when", "usage": "usage", "mistakes": "mistakes", "spec_document": "spec", "spec_section": "spec",
         "spec_url": "spec", "retry": "retry", "retry_note": "retry_note", "caching": "caching",
-        "request_headers": "request_headers", "response_headers": "response_headers", "related": "related", "example": "example", "reviewed": "reviewed",
+        "request_headers": "request_headers",
+        "response_headers": "response_headers", "related": "related", "example": "example", "reviewed": "reviewed",
     }  # fmt: skip
     record_rest = {"causes": [], "fixes": []}  # inline forms, each checked by CauseForm and FixForm
 

@@ -685,8 +685,8 @@ class CodeKind:
         obj = obj or StatusCode(number=data["code"])
         obj.source = Source.objects.get(slug=data["source"])
         for name in ("name", "official", "status", "aliases", "sent_by", "summary", "retry",
-                     "retry_note", "caching", "request_headers", "response_headers", "related", "reviewed", "description",
-                     "when", "usage", "mistakes", "example"):  # fmt: skip
+                     "retry_note", "caching", "request_headers", "response_headers", "related", "reviewed",
+                     "description", "when", "usage", "mistakes", "example"):  # fmt: skip
             setattr(obj, name, data[name])
         obj.spec_document = data["spec"]["document"]
         obj.spec_section = data["spec"]["section"]
@@ -807,7 +807,8 @@ SAMPLE_RECORDS = {
         "code": 404, "source": "iana", "name": "Not Found", "official": True, "status": "current", "aliases": [],
         "sent_by": "origin", "summary": "Summary.",
         "spec": {"document": "RFC 9110", "section": "15.5.5", "url": "https://www.rfc-editor.org/rfc/rfc9110"},
-        "retry": "never", "retry_note": "Note.", "caching": "default", "request_headers": [], "response_headers": [], "related": [],
+        "retry": "never", "retry_note": "Note.", "caching": "default", "request_headers": [], "response_headers": [],
+        "related": [],
         "reviewed": datetime.date(2026, 1, 1), "description": "Description.", "when": "When.", "usage": "Usage.",
         "mistakes": "Mistakes.", "causes": [{"title": "Cause", "body": "Body."}],
         "fixes": [{"title": "Fix", "body": "Body.", "audience": ""}], "example": "GET / HTTP/1.1",

@@ -1,11 +1,10 @@
 """check_content: hold every file in content/ to the format and the editorial bar, no database."""
 
+import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-
-import datetime
 
 from statuscodes.content import STALE_AFTER, editorial_problems, read_tree, stale_records
 
