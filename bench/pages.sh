@@ -49,6 +49,8 @@ for path in /bench-empty /521 / /5xx /404; do
 done
 etag=$(curl -s -D - -o /dev/null -H "Accept: text/html" "$base/521" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')
 compare "/521 (cached page)" "$base/521"
+# With a cookie the request walks the whole middleware stack (statuscodes/replay.py stands aside).
+compare "/521 (cached, cookie: whole stack)" -H "Cookie: theme=dark" "$base/521"
 compare "/521 (If-None-Match -> 304)" -H "If-None-Match: $etag" "$base/521"
 compare "/ (home, cached)" "$base/"
 compare "/5xx (class, cached)" "$base/5xx"

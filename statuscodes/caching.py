@@ -40,12 +40,24 @@ def current_revision() -> tuple[int, datetime]:
     return number, changed_at
 
 
+def request_revision(request) -> tuple[int, datetime]:
+    """The revision statuscodes.replay read for this request, or a fresh read.
+
+    When that read failed, its error is raised again rather than waiting out a timeout twice.
+    """
+    if (problem := getattr(request, "revision_error", None)) is not None:
+        raise problem
+    return getattr(request, "revision", None) or current_revision()
+
+
 def forget_process_state() -> None:
     """Forget what this process keeps between requests: the revision read, its recent pages, a
     failed cache. For tests, which roll the database back under it."""
     global _memo, _cache_down_until
     _memo, _cache_down_until = None, 0.0
     recent_pages.clear()
+    finished_responses.clear()
+    vary_names.clear()
 
 
 def read_revision() -> tuple[int, datetime]:
@@ -84,7 +96,7 @@ def cached_page(variant=lambda request: "html", vary=("Accept",), params=()):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            revision, changed_at = current_revision()
+            revision, changed_at = request_revision(request)
             kind = variant(request)
             url_key = page_key(request, params)
             key, etag = f"page:{revision}:{kind}:{url_key}", f'"{revision}-{kind}-{url_key[:12]}"'
@@ -98,6 +110,7 @@ def cached_page(variant=lambda request: "html", vary=("Accept",), params=()):
                     ignore_future_if_modified_since(request)
                     response = get_conditional_response(request, etag, last_modified, response)
             if response.status_code in (200, 304):
+                response.page_revision = revision  # statuscodes.replay may store it whole
                 response["ETag"] = etag
                 response["Last-Modified"] = last_modified_header(last_modified)
                 response["Cache-Control"] = f"public, max-age={settings.PAGE_MAX_AGE}"
@@ -198,6 +211,10 @@ class RecentPages:
 
 
 recent_pages = RecentPages(max_bytes=8 * 1024 * 1024)
+# Whole responses as the middleware stack finished them, for statuscodes.replay, and for each
+# page the request headers that its response varies on.
+finished_responses = RecentPages(max_bytes=8 * 1024 * 1024)
+vary_names: dict[tuple[str, str], tuple[str, ...]] = {}
 
 
 def cached_response(request, view, args, kwargs, key: str) -> HttpResponse:

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "statuscodes.middleware.health_checks",
+    "statuscodes.replay.replay_cached_pages",  # before the rest: it answers what they would
     "django.middleware.security.SecurityMiddleware",
     "statuscodes.middleware.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
