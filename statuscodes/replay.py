@@ -20,7 +20,8 @@ from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 
-from statuscodes.caching import CONDITIONAL_HEADERS, current_revision, finished_responses, vary_names
+from statuscodes import caching
+from statuscodes.caching import CONDITIONAL_HEADERS, finished_responses, vary_names
 
 # Comparison addresses alone run to millions, so vary_names is emptied when full.
 MAX_PATHS = 4096
@@ -41,7 +42,7 @@ def replay_cached_pages(get_response):
         except DisallowedHost:
             return get_response(request)  # refused below, with every header a 400 gets
         try:
-            request.revision = current_revision()
+            request.revision = caching.current_revision()
         except DatabaseError as problem:
             request.revision_error = problem  # answered below as a 503, without a second wait
             return get_response(request)
