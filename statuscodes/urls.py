@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import path, re_path
 
-from statuscodes import api, handback, views
+from statuscodes import api, handback, search_page, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,7 +13,7 @@ urlpatterns = [
     re_path(r"^(?P<page>[1-5][0-9]{2}|[1-5]xx)/$", views.drop_trailing_slash),
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.livez, name="livez"),
-    path("search", views.search, name="search"),
+    path("search", search_page.search, name="search"),
     path("compare", views.comparison_list, name="comparison_list"),
     path("compare/<str:slug>", views.comparison_detail, name="comparison_detail"),
     path("sitemap.xml", views.sitemap_xml, name="sitemap"),

@@ -10,12 +10,10 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from statuscodes import api, database, plaintext
-from statuscodes import search as code_search
 from statuscodes.caching import cached_page
 from statuscodes.compare import Redirect, build_comparison, slug_from_choices
 from statuscodes.links import site_base
@@ -160,31 +158,6 @@ def robots_txt(request):
 def favicon(request):
     """/favicon.ico: browsers and crawlers ask for it even though pages link the SVG icon."""
     return HttpResponseRedirect(static("favicon.svg"))
-
-
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # never echoed back into a page
-
-
-@read_only
-@cached_page(params=("q",))
-def search(request):
-    """/search?q=: a number goes straight to its page; anything else lists the best meanings."""
-    query = CONTROL_CHARACTERS.sub(" ", request.GET.get("q", ""))
-    if not query.strip():
-        return render(request, "statuscodes/search_results.html", {"query": ""})
-    try:
-        results = code_search.search(query)
-    except code_search.QueryError as problem:
-        context = {"query": query[: code_search.MAX_QUERY_LENGTH], "error": str(problem)}
-        return render(request, "statuscodes/search_results.html", context, status=400)
-    number = query.strip()
-    if re.fullmatch(r"[1-5][0-9]{2}", number) and results and results[0].code == int(number):
-        return HttpResponseRedirect(reverse("code_detail", args=[number]))
-    # One canonical address per query however it was typed; pages with results may be indexed.
-    normalised = " ".join(query.lower().split())
-    canonical = site_context(request)["canonical_url"] + "?" + urlencode({"q": normalised})
-    context = {"query": query, "results": results, "canonical_search_url": canonical}
-    return render(request, "statuscodes/search_results.html", context)
 
 
 @read_only
