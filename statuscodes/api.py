@@ -164,6 +164,28 @@ def meaning_document(request, number: str, source: str) -> dict:
     return meaning.to_dict()
 
 
+def source_meaning_document(request, source: str, number: str) -> dict | HttpResponse:
+    """The JSON of a meaning's page (/esri/499). A number's primary meaning lives at /499, so
+    its vendor address redirects there, as the HTML page does."""
+    meanings = list(meanings_of(number))
+    meaning = next((m for m in meanings if m.source.slug == source), None)
+    if meaning is None:
+        raise Http404(f"No meaning of {number} defined by {source!r}.")
+    if meaning is meanings[0]:
+        return HttpResponsePermanentRedirect(meaning.get_absolute_url())
+    return meaning.to_dict()
+
+
+def source_document(request, source: str) -> dict:
+    """A source's hub (/nginx) as JSON: who it is and every meaning it defines, short form."""
+    found = Source.objects.filter(slug=source).first()
+    if found is None:
+        raise Http404(f"No source {source!r}.")
+    results = [code.summary_dict() for code in StatusCode.objects.listing().filter(source=found)]
+    about = {**found.to_dict(), "description": found.prose("description"), "page": f"/{found.slug}"}
+    return {"source": about, "count": len(results), "results": results}
+
+
 def classes_document(request) -> dict:
     results = [status_class.to_dict() for status_class in StatusClass.objects.all()]
     return {"count": len(results), "results": results}
@@ -216,8 +238,8 @@ def canonical_location(request, canonical: Redirect) -> str:
         return canonical.url
     if SEPARATOR in canonical.target:
         return reverse("api_compare", args=[canonical.target])
-    # Every token named one meaning: its page URL ("/499#esri") says which.
-    number, _, source = canonical.url.lstrip("/").partition("#")
+    # Every token named one meaning: its page URL ("/499" or "/esri/499") says which.
+    source, _, number = canonical.url.lstrip("/").rpartition("/")
     return reverse("api_meaning", args=[number, source]) if source else reverse("api_code_detail", args=[number])
 
 

@@ -12,6 +12,7 @@ import yaml
 from django.db import IntegrityError, connection, transaction
 
 from statuscodes import cache_rules
+from statuscodes.addresses import source_slug_problem
 from statuscodes.models import Cause, Comparison, Fix, Source, StatusClass, StatusCode, comparison_slug
 
 # ---------------------------------------------------------------------------------------------
@@ -321,6 +322,14 @@ def slug_field(value) -> str:
     return value
 
 
+def source_slug_field(value) -> str:
+    """A source's slug is also its address (/nginx), so it may not take one of the site's own."""
+    problem = source_slug_problem(value) if isinstance(value, str) else source_slug_problem("")
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 def url_field(value) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"https?://\S+", value) or len(value) > 300:
         raise ValueError("must be an http(s) URL of at most 300 characters")
@@ -430,7 +439,7 @@ def content_hash(text: str) -> str:
 class SourceKind:
     folder, model = "sources", Source
     schema = {
-        "source": slug_field,
+        "source": source_slug_field,
         "name": short_text(100),
         "kind": choice(["standard", "vendor"]),
         "url": url_field,

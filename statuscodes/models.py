@@ -50,9 +50,11 @@ class RenderedModel(models.Model):
         return result
 
     def render(self) -> None:
-        """Fill the *_html fields from their markdown; subclasses name the pairs."""
+        """Fill the *_html fields from their markdown; subclasses name the pairs. References to a
+        meaning ("499/esri") link to its page when its source exists."""
+        sources = frozenset(Source.objects.values_list("slug", flat=True)) if self.markdown_fields else frozenset()
         for name in self.markdown_fields:
-            setattr(self, f"{name}_html", markup.render(getattr(self, name)))
+            setattr(self, f"{name}_html", markup.render(getattr(self, name), sources))
 
     def prose(self, name: str) -> dict:
         """A markdown field with its sanitised HTML, the way the API returns prose."""
@@ -244,8 +246,10 @@ class StatusCode(ContentModel):
         return f"{self.number} {self.name} ({self.source.slug})"
 
     def get_absolute_url(self) -> str:
-        url = reverse("code_detail", args=[self.number])
-        return url if self.is_primary else f"{url}#{self.source.slug}"
+        """/499 for a number's primary meaning, /esri/499 for any other: one address per meaning."""
+        if self.is_primary:
+            return reverse("code_detail", args=[self.number])
+        return reverse("meaning_detail", args=[self.source.slug, self.number])
 
     @property
     def digit(self) -> int:

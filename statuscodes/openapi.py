@@ -31,7 +31,7 @@ def array(items: dict) -> dict:
 
 STRING = {"type": "string"}
 COMPARED_CODE_FIELDS = ["code", "name", "source", "source_name", "official", "class", "status", "summary", "url"]
-PATH = {"type": "string", "description": "a path on this site, e.g. /521 or /499#esri"}
+PATH = {"type": "string", "description": "a path on this site, e.g. /521 or /esri/499"}
 CODE = {"type": "integer", "minimum": 100, "maximum": 599}
 CLASS = {"type": "string", "enum": CLASS_SLUGS}
 TOKEN = "[1-5][0-9]{2}(-[a-z0-9]+)?"

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from statuscodes import markup
 from statuscodes.compare import Redirect, build_comparison
 from statuscodes.links import site_base
-from statuscodes.models import StatusClass, StatusCode
+from statuscodes.models import Source, StatusClass, StatusCode
 
 WIDTH = 78
 TOP = 3  # causes and fixes shown; the page has the rest
@@ -80,15 +80,33 @@ def code_page(request, number: str) -> str:
     meanings = list(StatusCode.objects.listing().filter(number=int(number)).prefetch_related("causes", "fixes"))
     if not meanings:
         raise Http404(f"No status code {number}")
-    code, others = meanings[0], meanings[1:]
+    return meaning_text(request, meanings[0], meanings)
+
+
+def meaning_page(request, source: str, number: str) -> str | HttpResponsePermanentRedirect:
+    """/esri/499 in a terminal; a number's primary meaning redirects to its number page, as in HTML."""
+    meanings = list(StatusCode.objects.listing().filter(number=int(number)).prefetch_related("causes", "fixes"))
+    meaning = next((m for m in meanings if m.source.slug == source), None)
+    if meaning is None:
+        raise Http404(f"No meaning of {number} defined by {source!r}.")
+    if meaning is meanings[0]:
+        return HttpResponsePermanentRedirect(meaning.get_absolute_url())
+    return meaning_text(request, meaning, meanings)
+
+
+def meaning_text(request, code: StatusCode, meanings: list[StatusCode]) -> str:
+    others = [m for m in meanings if m is not code]
     vendor = "" if code.official else f" ({code.source.name})"
     causes, fixes = list(code.causes.all()), list(code.fixes.all())
     fix_titles = [(f"[{fix.get_audience_display()}] {fix.title}" if fix.audience else fix.title) for fix in fixes]
     retry = "" if code.retry == "not-applicable" else f" {code.get_retry_display()}."
     facts = f"Class {code.class_slug}. Defined by {code.source.name}.{retry}"
-    lines = [
-        title(f"{code.number} {code.name}{vendor}"),
-        "",
+    lines = [title(f"{code.number} {code.name}{vendor}"), ""]
+    if others:  # first, as on the page: the reader may want another meaning
+        lines += [f"{code.number} has {len(meanings)} meanings; this is {code.source.name}'s."]
+        lines += [f"{code_line(other)}  {site_base(request)}{other.get_absolute_url()}" for other in others]
+        lines.append("")
+    lines += [
         wrap(code.summary),
         "",
         wrap(facts),
@@ -99,9 +117,19 @@ def code_page(request, number: str) -> str:
         *items("Causes", [(c.title, c.body) for c in causes[:TOP]], len(causes)),
         *items("Fixes", [(t, f.body) for t, f in zip(fix_titles[:TOP], fixes, strict=False)], len(fixes)),
     ]
-    if others:
-        lines += [f"Other meanings of {code.number}:", *(code_line(other) for other in others), ""]
-    return page(lines, footer(request, f"/{code.number}"))
+    return page(lines, footer(request, code.get_absolute_url()))
+
+
+def source_page(request, source: str) -> str:
+    found = Source.objects.filter(slug=source).first()
+    if found is None:
+        raise Http404(f"No source {source!r}")
+    lines = [title(f"Status codes defined by {found.name}"), ""]
+    if found.description:
+        lines += [wrap(first_paragraph(found.description)), ""]
+    for code in StatusCode.objects.listing().filter(source=found):
+        lines += [code_line(code), wrap(code.summary, "       ")]
+    return page(lines, footer(request, f"/{found.slug}"))
 
 
 def class_page(request, slug: str) -> str:

@@ -1,4 +1,4 @@
-"""The sitemap: every code page, class page and curated comparison (never every possible pair)."""
+"""The sitemap: every number, meaning, source, class and curated comparison page (never every possible pair)."""
 
 from urllib.parse import urlsplit
 
@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.urls import reverse
 
 from statuscodes.links import canonical_host
-from statuscodes.models import Comparison, StatusClass, StatusCode
+from statuscodes.models import Comparison, Source, StatusClass, StatusCode
 
 
 class SiteSitemap(Sitemap):
@@ -42,6 +42,29 @@ class CodeSitemap(SiteSitemap):
         return item["updated"]
 
 
+class MeaningSitemap(SiteSitemap):
+    """The meanings with an address of their own: every one that is not its number's primary."""
+
+    def items(self):
+        return [code for code in StatusCode.objects.listing() if not code.is_primary]
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class SourceSitemap(SiteSitemap):
+    """Each source's hub that lists at least one meaning."""
+
+    def items(self):
+        return Source.objects.filter(codes__isnull=False).distinct().order_by("slug")
+
+    def location(self, item):
+        return reverse("source_detail", args=[item.slug])
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 class ClassSitemap(SiteSitemap):
     def items(self):
         return StatusClass.objects.all()
@@ -58,4 +81,11 @@ class ComparisonSitemap(SiteSitemap):
         return item.updated_at
 
 
-SITEMAPS = {"pages": PageSitemap, "codes": CodeSitemap, "classes": ClassSitemap, "comparisons": ComparisonSitemap}
+SITEMAPS = {
+    "pages": PageSitemap,
+    "codes": CodeSitemap,
+    "meanings": MeaningSitemap,
+    "sources": SourceSitemap,
+    "classes": ClassSitemap,
+    "comparisons": ComparisonSitemap,
+}

@@ -1,9 +1,12 @@
 """URL map: pages by number and class, comparisons, the admin, the health check, sitemap, the JSON API."""
 
+import re
+
 from django.contrib import admin
 from django.urls import path, re_path
 
 from statuscodes import api, handback, search_page, views
+from statuscodes.addresses import SOURCE_SLUG, reserved_words
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -41,6 +44,17 @@ urlpatterns = [
     path("api/v1/search", api.search_results, name="api_search"),
     path("api/v1/openapi.json", api.openapi_json, name="api_openapi"),
     re_path(r"^api/(?P<path>[\s\S]*)$", api.not_found),  # any character, newlines too
+]
+
+# The site's own first segments (admin, api, search, ...): no source may be named like one
+# (content.py refuses such a slug), and /admin must still reach APPEND_SLASH's /admin/.
+RESERVED_WORDS = reserved_words(urlpatterns)
+NOT_RESERVED = "(?!(?:" + "|".join(sorted(re.escape(word) for word in RESERVED_WORDS)) + ")$)"
+
+urlpatterns += [
+    re_path(rf"^(?P<source>{SOURCE_SLUG})/(?P<number>[1-5][0-9]{{2}})$", views.meaning_detail, name="meaning_detail"),
+    re_path(rf"^{NOT_RESERVED}(?P<source>{SOURCE_SLUG})$", views.source_detail, name="source_detail"),
+    re_path(rf"^(?P<page>{SOURCE_SLUG}(?:/[1-5][0-9]{{2}})?)/$", views.drop_trailing_slash),
 ]
 
 handler404 = "statuscodes.views.page_not_found"

@@ -17,8 +17,9 @@ from statuscodes import api, database, plaintext
 from statuscodes.caching import cached_page
 from statuscodes.compare import Redirect, build_comparison, slug_from_choices
 from statuscodes.links import site_base
-from statuscodes.models import Comparison, StatusClass, StatusCode
+from statuscodes.models import Comparison, Source, StatusClass, StatusCode
 from statuscodes.negotiation import JSON, TEXT, negotiated, representation, text_response
+from statuscodes.outline import meaning_outline
 from statuscodes.sitemaps import SITEMAPS
 
 POPULAR = [404, 500, 502, 503, 301, 429]
@@ -71,7 +72,8 @@ def home(request):
         (status_class, [c for c in codes if c.digit == status_class.digit])
         for status_class in StatusClass.objects.all()
     ]
-    return render(request, "statuscodes/home.html", {"classes": classes})
+    sources = Source.objects.filter(kind=Source.VENDOR, codes__isnull=False).distinct()
+    return render(request, "statuscodes/home.html", {"classes": classes, "sources": sources})
 
 
 @read_only
@@ -89,18 +91,62 @@ def class_detail(request, slug: str):
 @cached_page(variant=representation)
 @negotiated(json=api.code_document, text=plaintext.code_page)
 def code_detail(request, number: str):
+    """A number's page: its primary meaning in full, its other meanings named first and linked."""
+    meanings = meanings_of(number)
+    return meaning_page(request, meanings[0], meanings)
+
+
+@read_only
+@cached_page(variant=representation)
+@negotiated(json=api.source_meaning_document, text=plaintext.meaning_page)
+def meaning_detail(request, source: str, number: str):
+    """/esri/499: one meaning at its own address. A number's primary meaning lives at /499, so its
+    vendor address redirects there: one canonical address per meaning."""
+    meanings = meanings_of(number)
+    meaning = next((m for m in meanings if m.source.slug == source), None)
+    if meaning is None:
+        raise Http404(f"No meaning of {number} defined by {source!r}.")
+    if meaning is meanings[0]:
+        return HttpResponsePermanentRedirect(meaning.get_absolute_url())
+    return meaning_page(request, meaning, meanings)
+
+
+def meanings_of(number: str) -> list[StatusCode]:
     meanings = list(StatusCode.objects.for_number(int(number)).prefetch_related("causes", "fixes"))
     if not meanings:
         raise Http404(f"No status code {number}")
-    primary, others = meanings[0], meanings[1:]
+    return meanings
+
+
+def meaning_page(request, meaning: StatusCode, meanings: list[StatusCode]):
+    related = meaning.related_codes()
+    comparisons = Comparison.objects.mentioning(meaning.number)
+    causes, fixes = list(meaning.causes.all()), list(meaning.fixes.all())
     context = {
-        "code": primary,
-        "others": others,
-        "status_class": StatusClass.objects.filter(digit=primary.digit).first(),
-        "related": primary.related_codes(),
-        "comparisons": Comparison.objects.mentioning(primary.number),
+        "code": meaning,
+        "meanings": meanings,
+        "others": [m for m in meanings if m is not meaning],
+        "number_page": meaning is meanings[0],
+        "status_class": StatusClass.objects.filter(digit=meaning.digit).first(),
+        "related": related,
+        "comparisons": comparisons,
+        "outline": meaning_outline(meaning, causes, fixes, bool(comparisons), bool(related)),
+        "compare_ref": meaning.number if meaning is meanings[0] else f"{meaning.number}-{meaning.source.slug}",
+        "api_url": reverse("api_meaning", args=[meaning.number, meaning.source.slug]),
     }
     return render(request, "statuscodes/code_detail.html", context)
+
+
+@read_only
+@cached_page(variant=representation)
+@negotiated(json=api.source_document, text=plaintext.source_page)
+def source_detail(request, source: str):
+    """/nginx: a source's hub, every meaning it defines, one line each."""
+    found = Source.objects.filter(slug=source).first()
+    if found is None:
+        raise Http404(f"No source {source!r}")
+    codes = StatusCode.objects.listing().filter(source=found)
+    return render(request, "statuscodes/source_detail.html", {"source": found, "codes": codes})
 
 
 @read_only
@@ -162,7 +208,7 @@ def favicon(request):
 
 @read_only
 def drop_trailing_slash(request, page: str):
-    """/521/ -> /521: pages answer without a slash so `curl host/521` works."""
+    """/521/ -> /521, /esri/499/ -> /esri/499: pages answer without a slash so `curl host/521` works."""
     return HttpResponsePermanentRedirect(f"/{page}")
 
 

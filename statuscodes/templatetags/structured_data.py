@@ -31,21 +31,24 @@ def defined_term(code: StatusCode, site: str) -> dict:
 
 
 @register.simple_tag(takes_context=True)
-def code_structured_data(context, code: StatusCode, others, status_class: StatusClass | None) -> SafeString:
-    """A TechArticle about every meaning of the number, and the page's breadcrumb trail."""
+def code_structured_data(context, code: StatusCode, status_class: StatusClass | None, number_page: bool) -> SafeString:
+    """A TechArticle about the meaning the page describes, and the page's breadcrumb trail."""
     url = context["canonical_url"]
     site = urljoin(url, "/")
-    trail = [("Status codes", site), (code.class_slug, urljoin(url, f"/{code.class_slug}")), (str(code.number), url)]
-    if status_class:
-        trail[1] = (f"{status_class.slug} {status_class.name}", trail[1][1])
+    class_name = f"{status_class.slug} {status_class.name}" if status_class else code.class_slug
+    trail = [("Status codes", site), (class_name, urljoin(url, f"/{code.class_slug}"))]
+    if number_page:
+        trail.append((str(code.number), url))
+    else:
+        trail += [(str(code.number), urljoin(url, f"/{code.number}")), (code.source.name, url)]
     article = {
         "@type": "TechArticle",
-        "headline": f"{code.number} {code.name}",
+        "headline": f"{code.number} {code.name}" + ("" if code.official else f" ({code.source.name})"),
         "description": code.summary,
         "url": url,
         "inLanguage": "en",
         "dateModified": code.reviewed.isoformat(),
-        "about": [defined_term(meaning, site) for meaning in [code, *others]],
+        "about": [defined_term(code, site)],
         "isPartOf": {"@type": "WebSite", "name": "statuscodes", "url": site},
     }
     breadcrumbs = {

@@ -184,7 +184,9 @@ def small_site(write_tree, db):
             "codes/404-iana.md": code_file(404, name="Not Found", caching="default", related="[410, 521]"),
             "codes/410-iana.md": code_file(410, name="Gone", caching="default", related="[404]"),
             "codes/499-nginx.md": code_file(499, "nginx", name="Client Closed Request", related="[499/esri]"),
-            "codes/499-esri.md": code_file(499, "esri", name="Token Required", related="[499/nginx]"),
+            "codes/499-esri.md": code_file(
+                499, "esri", name="Token Required", related="[499/nginx]", summary="ArcGIS wanted a token."
+            ),
             "codes/521-cloudflare.md": code_file(
                 521, "cloudflare", name="Web Server Is Down", retry="backoff", related="[404]"
             ),

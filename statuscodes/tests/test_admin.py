@@ -73,6 +73,6 @@ def test_the_admin_lists_filters_and_searches(editor_client, small_site):
 
 def test_view_on_site_points_at_the_code_page(editor_client, small_site):
     esri = StatusCode.objects.get(number=499, source__slug="esri")
-    assert esri.get_absolute_url() == "/499#esri"
+    assert esri.get_absolute_url() == "/esri/499"
     nginx = StatusCode.objects.get(number=499, source__slug="nginx")
     assert nginx.get_absolute_url() == "/499"

@@ -42,7 +42,7 @@ def test_the_list_has_every_meaning_in_number_order_with_integer_codes(client, s
         "url": "/404",
         "api_url": "/api/v1/codes/404/iana",
     }
-    assert data["results"][4]["url"] == "/499#esri"  # not the primary meaning of 499
+    assert data["results"][4]["url"] == "/esri/499"  # not the primary meaning of 499
 
 
 @pytest.mark.parametrize(

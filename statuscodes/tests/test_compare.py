@@ -370,11 +370,11 @@ def test_a_curated_note_appears_above_the_generated_part(client, compare_site):
     html = page(client, "/compare/404-vs-410")
     main = html.split('<main id="main"')[1]
     assert '<p class="lead">404 says nothing is here; 410 says it was here and is gone for good.</p>' in main
-    assert main.index("Only 410 promises") < main.index("Side by side")
+    assert main.index("Only 410 promises") < main.index('<h2 id="side-by-side">')
     assert "<em>deliberate</em>" in main
     assert "Send 410 when you removed the page on purpose." in main
     # the curated advice replaces the generated one rather than repeating it
-    assert main.count("When to use which") == 1
+    assert main.count(">When to use which</h2>") == 1
     # nothing particular to these two is left to list point by point; what they share is in the table, once
     assert "Point by point" not in main
     assert '<tr class="row-class same"><th scope="row">Class</th>' in main
@@ -475,7 +475,7 @@ def test_the_compare_page_lists_the_curated_comparisons(client, compare_site):
     assert '<a href="/compare/404-vs-410">404 Not Found vs 410 Gone</a>' in html
 
 
-def test_the_sitemap_lists_code_pages_class_pages_and_curated_comparisons_only(client, compare_site):
+def test_the_sitemap_lists_number_meaning_source_and_class_pages_and_curated_comparisons_only(client, compare_site):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
@@ -486,7 +486,13 @@ def test_the_sitemap_lists_code_pages_class_pages_and_curated_comparisons_only(c
     assert "http://testserver/4xx" in locations
     assert "http://testserver/compare/404-vs-410" in locations
     assert not any(loc.endswith("100-vs-521") for loc in locations)
-    assert len(locations) == StatusCode.objects.values("number").distinct().count() + 5 + 1 + 2
+    assert "http://testserver/esri/499" in locations and "http://testserver/nginx/499" not in locations
+    assert "http://testserver/esri" in locations and "http://testserver/iana" in locations
+    numbers = len(set(StatusCode.objects.values_list("number", flat=True)))
+    other_meanings = StatusCode.objects.count() - numbers
+    sources = len(set(StatusCode.objects.values_list("source", flat=True)))
+    assert len(locations) == numbers + other_meanings + sources + 5 + 1 + 2
+    assert len(set(locations)) == len(locations)
 
 
 def test_the_sitemap_uses_site_url_when_it_is_set(client, compare_site, settings):

@@ -47,3 +47,17 @@ def test_a_script_saved_through_the_model_never_reaches_the_page(client, small_s
     code.save()
     html = client.get("/404").content.decode()
     assert 'alert("x")' not in html and "javascript:alert" not in html
+
+
+def test_a_reference_to_one_meaning_links_to_its_page_in_text_only():
+    from statuscodes.markup import render
+
+    sources = frozenset({"esri", "nginx"})
+    html = render(
+        "See 499/esri, or 499/nginx. Not `499/esri`, /api/v1/codes/499/esri, 443/reports or 499/foo.", sources
+    )
+    assert '<a href="/esri/499">499/esri</a>' in html and '<a href="/nginx/499">499/nginx</a>' in html
+    assert "<code>499/esri</code>" in html
+    assert "/api/v1/codes/499/esri" in html and 'href="/esri/499">' not in html.split("<code>")[1].split("</code>")[0]
+    assert html.count("<a ") == 2  # nothing else became a link
+    assert render("[a link about 499/esri](https://example.com)", sources).count("<a ") == 1

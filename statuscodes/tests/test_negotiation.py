@@ -66,7 +66,28 @@ def test_the_text_page_is_wrapped_for_a_terminal(client, small_site):
 @pytest.mark.django_db
 def test_the_text_page_lists_a_numbers_other_meanings(client, small_site):
     text = client.get("/499", HTTP_ACCEPT="*/*").content.decode()
-    assert "Other meanings of 499:\n  499  Token Required (Esri)" in text
+    assert "499 has 2 meanings; this is nginx's.\n  499  Token Required (Esri)  http://testserver/esri/499" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("accept", ["application/json", "text/plain"])
+def test_a_meaning_page_negotiates_and_a_primary_meaning_redirects_in_every_form(client, small_site, accept):
+    response = client.get("/esri/499", HTTP_ACCEPT=accept)
+    assert response.status_code == 200 and response["Content-Type"].startswith(accept)
+    assert "Token Required" in response.content.decode()
+    moved = client.get("/nginx/499", HTTP_ACCEPT=accept)
+    assert moved.status_code == 301 and moved["Location"] == "/499"
+    missing = client.get("/esri/404", HTTP_ACCEPT=accept)
+    assert missing.status_code == 404 and missing["Content-Type"].startswith(accept)
+
+
+@pytest.mark.django_db
+def test_a_source_hub_negotiates(client, small_site):
+    data = client.get("/esri", HTTP_ACCEPT="application/json").json()
+    assert data["source"]["slug"] == "esri" and data["source"]["page"] == "/esri"
+    assert [(r["code"], r["url"]) for r in data["results"]] == [(499, "/esri/499")]
+    text = client.get("/esri", HTTP_ACCEPT="text/plain").content.decode()
+    assert text.startswith("Status codes defined by Esri\n") and "499  Token Required" in text
 
 
 @pytest.mark.django_db

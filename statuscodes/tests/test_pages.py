@@ -1,5 +1,6 @@
 """The HTML pages: home, code, class, redirects, 404s, health, titles and HTTP caching."""
 
+import re
 import time
 from unittest import mock
 
@@ -37,11 +38,72 @@ def test_a_trailing_slash_redirects_to_the_page(client, small_site):
     assert client.get("/5xx/")["Location"] == "/5xx"
 
 
-def test_a_number_with_two_meanings_shows_the_primary_in_full_and_the_other_below(client, small_site):
+def test_a_number_with_two_meanings_names_both_before_the_lead_and_describes_the_primary(client, small_site):
     html = client.get("/499").content.decode().split('<main id="main"')[1]
-    assert html.index("<h1>") < html.index("Client Closed Request") < html.index("Other meanings of 499")
-    assert html.index("Other meanings of 499") < html.index("Token Required")
-    assert 'id="esri"' in html
+    meanings = html[html.index('<nav class="meanings" aria-label="Meanings of 499">') :]
+    meanings = meanings[: meanings.index("</nav>")]
+    assert "499 has 2 meanings" in meanings
+    assert '<a href="/499" aria-current="page">' in meanings and "Client Closed Request" in meanings
+    assert '<a href="/esri/499">' in meanings and "Token Required" in meanings
+    assert html.index("<h1>") < html.index('class="meanings"') < html.index('class="lead"')
+    assert "What 499 means in one line." in html  # the primary's lead
+    assert "ArcGIS wanted a token." not in html.split('id="related"')[0]  # the other meaning has its own page
+
+
+def test_another_meaning_has_a_page_of_its_own(client, small_site):
+    response = client.get("/esri/499")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<title>499 Token Required (Esri): meaning, causes and fixes</title>" in html
+    assert '<link rel="canonical" href="http://testserver/esri/499">' in html
+    assert '<a href="/499">' in html and '<a href="/esri/499" aria-current="page">' in html
+    assert '<li aria-current="page">Esri</li>' in html  # the breadcrumb trail runs through /499
+    assert '<a href="/api/v1/codes/499/esri"><code>/api/v1/codes/499/esri</code></a>' in html
+
+
+@pytest.mark.parametrize("path", ["/nginx/499", "/cloudflare/521", "/iana/404"])
+def test_a_numbers_primary_meaning_has_one_address_the_number_page(client, small_site, path):
+    response = client.get(path)
+    assert response.status_code == 301
+    assert response["Location"] == "/" + path.rsplit("/", 1)[1]
+
+
+@pytest.mark.parametrize("path", ["/esri/404", "/nobody/499", "/esri/999", "/Esri/499", "/esri/0499"])
+def test_a_meaning_nobody_defines_is_a_404(client, small_site, path):
+    assert client.get(path).status_code == 404
+
+
+def test_a_source_hub_lists_every_meaning_it_defines(client, small_site):
+    html = client.get("/esri").content.decode()
+    assert "<h1>Status codes defined by Esri</h1>" in html
+    assert '<a href="/esri/499">' in html
+    assert '<a href="/api/v1/codes?source=esri">' in html
+    assert 'href="/521"' in client.get("/cloudflare").content.decode()  # a primary meaning: its number page
+    assert client.get("/nobody").status_code == 404
+
+
+@pytest.mark.parametrize("path, location", [("/esri/", "/esri"), ("/esri/499/", "/esri/499"), ("/admin", "/admin/")])
+def test_a_trailing_slash_is_dropped_from_meaning_and_source_addresses(client, small_site, path, location):
+    response = client.get(path)
+    assert response.status_code == 301 and response["Location"] == location
+
+
+def test_every_heading_has_an_anchor_and_the_page_lists_them(client, small_site):
+    html = client.get("/521").content.decode()
+    headings = re.findall(r"<h([2-4])( id=\"([^\"]+)\")?", html.split('<main id="main"')[1])
+    assert headings and all(anchor for _, _, anchor in headings), headings
+    toc = html[html.index('<nav class="toc" aria-label="On this page">') :]
+    toc = toc[: toc.index("</nav>")]
+    listed = re.findall(r'href="#([^"]+)"', toc)
+    assert listed[:2] == ["meaning", "when"] and "fix" in listed and "compare" in listed
+    assert all(f'id="{anchor}"' in html for anchor in listed)
+    assert len(set(re.findall(r' id="([^"]+)"', html))) == len(re.findall(r' id="([^"]+)"', html))  # unique
+
+
+def test_fixes_are_grouped_by_audience_each_group_one_link_away(client, small_site):
+    html = client.get("/521").content.decode()
+    assert '<h3 id="fix-client" class="audience-heading aud-client">Client programs</h3>' in html
+    assert '<a href="#fix-client">Client programs</a>' in html
 
 
 def test_a_class_page_shows_its_overview_and_only_its_codes(client, small_site):
@@ -113,7 +175,7 @@ def test_every_page_sends_a_content_security_policy(client, small_site):
 def test_the_home_page_is_rendered_with_a_constant_number_of_queries(client, small_site, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         html = client.get("/").content.decode()
-    assert 'href="/499"' in html and 'href="/499#esri"' in html
+    assert 'href="/499"' in html and 'href="/esri/499"' in html
 
 
 def test_last_modified_is_the_time_of_the_last_content_change(client, small_site):

@@ -172,7 +172,7 @@ def test_results_carry_what_the_api_returns(site):
         "score": round(result.score, 3),
     }
     assert isinstance(result.to_dict()["score"], float)
-    assert search("499")[1].url == "/499#esri", "a second meaning links to its place on the number's page"
+    assert search("499")[1].url == "/esri/499", "a second meaning links to its own page"
 
 
 def test_the_limit_caps_the_results(site):

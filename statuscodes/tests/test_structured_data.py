@@ -18,20 +18,31 @@ def structured_data(html: str) -> dict:
     return json.loads(blocks[0])
 
 
-def test_a_code_page_describes_every_meaning_and_its_breadcrumbs_in_json_ld(client, small_site):
+def test_a_code_page_describes_its_meaning_and_its_breadcrumbs_in_json_ld(client, small_site):
     data = structured_data(client.get("/499").content.decode())
     article, breadcrumbs = data["@graph"]
     assert data["@context"] == "https://schema.org"
     assert article["@type"] == "TechArticle"
-    assert article["headline"] == "499 Client Closed Request"
+    assert article["headline"] == "499 Client Closed Request (nginx)"
     assert article["url"] == "http://testserver/499"
-    assert [term["name"] for term in article["about"]] == ["499 Client Closed Request", "499 Token Required"]
+    assert [term["name"] for term in article["about"]] == ["499 Client Closed Request"]
     assert [item["item"] for item in breadcrumbs["itemListElement"]] == [
         "http://testserver/",
         "http://testserver/4xx",
         "http://testserver/499",
     ]
     assert breadcrumbs["itemListElement"][1]["name"] == "4xx Client Error"
+
+
+def test_a_meaning_page_describes_that_meaning_under_its_number(client, small_site):
+    article, breadcrumbs = structured_data(client.get("/esri/499").content.decode())["@graph"]
+    assert article["headline"] == "499 Token Required (Esri)"
+    assert article["url"] == "http://testserver/esri/499"
+    assert [term["name"] for term in article["about"]] == ["499 Token Required"]
+    assert [item["item"] for item in breadcrumbs["itemListElement"]][2:] == [
+        "http://testserver/499",
+        "http://testserver/esri/499",
+    ]
 
 
 def test_structured_data_uses_the_site_url_when_one_is_set(client, small_site, settings):
