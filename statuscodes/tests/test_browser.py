@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from statuscodes.tests.conftest import VENDORS, code_file
+from statuscodes.tests.conftest import VENDORS, code_file, comparison_file
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -54,6 +54,12 @@ Run this on the server:
 ```sh
 sudo systemctl restart nginx
 ```
+
+### [owner] Ask the origin directly
+
+```sh
+curl -sv --resolve www.example.com:443:203.0.113.10 https://www.example.com/health -o /dev/null
+```
 """
 
 
@@ -74,7 +80,8 @@ def browser():
 
 @pytest.fixture
 def site(write_tree, transactional_db):
-    """The small site, plus a code with an example and a fix with a code block to copy."""
+    """The small site, plus a code with an example and fixes with code blocks (one line too long for
+    a phone), and a curated comparison."""
     root = write_tree(
         {
             "codes/200-iana.md": code_file(200, name="OK", caching="default"),
@@ -90,6 +97,7 @@ def site(write_tree, transactional_db):
             "codes/521-cloudflare.md": code_file(
                 521, "cloudflare", name="Web Server Is Down", retry="backoff", related="[404]"
             ),
+            "comparisons/404-vs-410.md": comparison_file(404, 410, title="404 Not Found vs 410 Gone"),
         },
         extra_sources=VENDORS,
     )
@@ -339,7 +347,7 @@ def test_the_favicon_and_the_structured_data_reach_the_browser(open_page):
     icon = page.locator("link[rel=icon]").get_attribute("href")
     assert page.request.get(icon).status == 200
     data = page.locator("script[type='application/ld+json']").inner_text()
-    assert '"headline":"521 Web Server Is Down"' in data
+    assert '"headline":"521 Web Server Is Down (Cloudflare)"' in data
     assert page.errors == []
 
 
@@ -387,3 +395,168 @@ def test_an_editor_saving_over_a_colleagues_change_sees_the_conflict_and_keeps_t
     code.refresh_from_db()
     assert code.summary == "Alice rewrote the summary." and "Bob" not in code.description
     assert alice.errors == [] and bob.errors == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Phones: the header, comparisons and code blocks at 320 and 390 pixels; the on-this-page list.
+
+PHONES = [{"width": 320, "height": 640}, {"width": 390, "height": 844}]
+PHONE_IDS = ["320px", "390px"]
+
+
+def rows_of(page, selectors: list[str]) -> list[list[str]]:
+    """The elements grouped into the rows they sit on (by vertical overlap), top to bottom, left to right."""
+    boxes = sorted(((page.locator(s).bounding_box(), s) for s in selectors), key=lambda item: item[0]["y"])
+    rows = []
+    for box, selector in boxes:
+        if rows and box["y"] < rows[-1][0]["y"] + rows[-1][0]["height"]:
+            rows[-1][1].append((box["x"], selector))
+        else:
+            rows.append((box, [(box["x"], selector)]))
+    return [[selector for _, selector in sorted(row)] for _, row in rows]
+
+
+@pytest.mark.parametrize("viewport", PHONES, ids=PHONE_IDS)
+def test_the_header_takes_two_rows_on_a_phone(open_page, viewport):
+    page = open_page("/521", viewport=viewport)
+    header = [".brand", ".class-nav", ".search-form", "#theme-toggle"]
+    assert rows_of(page, header) == [[".brand", ".class-nav"], [".search-form", "#theme-toggle"]]
+    assert page.locator(".site-header").bounding_box()["height"] <= 120
+    for selector in header:
+        box = page.locator(selector).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], selector
+    assert page.get_by_role("link", name="statuscodes").is_visible(), "the logo at least, named"
+
+
+def test_the_header_is_one_row_on_a_wide_screen(open_page):
+    page = open_page("/521")
+    assert len(rows_of(page, [".brand", ".class-nav", ".search-form", "#theme-toggle"])) == 1
+
+
+@pytest.mark.parametrize("viewport", PHONES, ids=PHONE_IDS)
+@pytest.mark.parametrize("path", ["/compare/404-vs-521", "/compare/404-vs-410-vs-503-vs-521"])
+def test_a_comparison_shows_every_code_on_a_phone_without_sideways_scrolling(open_page, viewport, path):
+    page = open_page(path, viewport=viewport)
+    width = viewport["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    scroller = page.locator(".table-scroll")
+    assert scroller.evaluate("box => box.scrollWidth <= box.clientWidth"), "the table does not scroll either"
+    too_wide = page.evaluate(
+        """width => [...document.querySelectorAll('.comparison *')]
+             .filter(element => !element.closest('thead'))  // read by screen readers, not shown
+             .filter(element => { const box = element.getBoundingClientRect();
+                                  return box.width > 0 && (box.left < 0 || box.right > width); })
+             .map(element => element.outerHTML.slice(0, 80))""",
+        width,
+    )
+    assert too_wide == []
+    names = page.locator(".compare-table thead th").all_inner_texts()
+    assert len(names) == len(path.split("-vs-"))
+    rows = page.locator(".compare-table tbody tr:not(.same)")
+    assert rows.count() > 3
+    for row in rows.all():
+        cells = row.locator("td")
+        assert [cell.get_attribute("data-label") for cell in cells.all()] == names
+        for cell in cells.all():
+            box = cell.bounding_box()
+            assert cell.is_visible() and 0 <= box["x"] and box["x"] + box["width"] <= width
+            label = cell.evaluate("cell => getComputedStyle(cell, '::before').content")
+            assert label == f'"{cell.get_attribute("data-label")}"', "each value under its code's name"
+
+
+def test_a_comparison_is_a_table_with_a_column_per_code_on_a_wide_screen(open_page):
+    page = open_page("/compare/404-vs-410-vs-503-vs-521")
+    assert (
+        page.locator(".compare-table thead th").evaluate_all("ths => ths.map(th => th.offsetWidth > 100)") == [True] * 4
+    )
+    assert page.locator(".compare-table td").first.evaluate("td => getComputedStyle(td).display") == "table-cell"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+@pytest.mark.parametrize("viewport", PHONES, ids=PHONE_IDS)
+def test_code_blocks_on_a_phone_keep_the_copy_button_off_the_code_and_scroll_long_lines(open_page, viewport):
+    page = open_page("/503", viewport=viewport)
+    blocks = page.locator(".code-block")
+    assert blocks.count() == 3, "two fixes and the example"
+    for block in blocks.all():
+        button, code = block.get_by_role("button").bounding_box(), block.locator("pre").bounding_box()
+        assert button["y"] + button["height"] <= code["y"], "the button sits above the code, not on its first line"
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    long_line = page.locator(".fix pre").filter(has_text="--resolve")
+    assert long_line.evaluate("pre => pre.scrollWidth > pre.clientWidth"), "the long line scrolls in its block"
+    assert long_line.get_attribute("tabindex") == "0", "so it takes keyboard focus"
+    assert long_line.get_attribute("role") == "group"
+    assert long_line.get_attribute("aria-label") == "Code: Ask the origin directly"
+    long_line.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.activeElement.scrollLeft > 0")
+    short = page.locator(".fix pre").filter(has_text="systemctl")
+    assert short.get_attribute("tabindex") is None, "a block that does not scroll is no tab stop"
+
+
+def test_a_code_block_that_no_longer_overflows_is_no_longer_a_tab_stop(open_page):
+    page = open_page("/503", viewport={"width": 390, "height": 844})
+    long_line = page.locator(".fix pre").filter(has_text="--resolve")
+    assert long_line.get_attribute("tabindex") == "0"
+    pre = long_line.element_handle()
+    pre.evaluate("pre => { pre.style.whiteSpace = 'pre-wrap'; window.dispatchEvent(new Event('resize')); }")
+    page.wait_for_function("pre => !pre.hasAttribute('tabindex')", arg=pre)
+    assert pre.get_attribute("role") is None and pre.get_attribute("aria-label") is None, "a plain block again"
+
+
+def test_a_comparison_lists_its_sections_on_this_page(open_page):
+    page = open_page("/compare/404-vs-410", viewport={"width": 390, "height": 844})
+    toc = page.get_by_role("navigation", name="On this page")
+    links = toc.get_by_role("link")
+    headings = page.locator(".page-body h2")
+    assert links.all_inner_texts() == headings.all_inner_texts()
+    assert links.all_inner_texts()[:3] == ["Key difference", "When to use which", "Side by side"]
+    assert [link.get_attribute("href") for link in links.all()] == [
+        f"#{h2.get_attribute('id')}" for h2 in headings.all()
+    ]
+    box = toc.bounding_box()
+    assert box["y"] + box["height"] <= 844, "on a phone the list is on the first screen"
+    assert box["height"] <= 160, "compact: a few short rows"
+    toc.get_by_role("link", name="Side by side").click()
+    page.wait_for_url("**#side-by-side")
+    assert page.locator("#side-by-side").evaluate("h => h.getBoundingClientRect().top") < 100
+
+
+def test_on_a_wide_screen_the_on_this_page_list_stays_beside_the_text(open_page):
+    page = open_page("/compare/404-vs-410-vs-503-vs-521", viewport={"width": 1280, "height": 800})
+    toc, body = page.locator(".toc"), page.locator(".page-body")
+    assert toc.bounding_box()["x"] >= body.bounding_box()["x"] + body.bounding_box()["width"]
+    page.locator("#compare-more").scroll_into_view_if_needed()
+    box = toc.bounding_box()
+    assert 0 <= box["y"] < 800, "sticky: still in view near the end of the page"
+
+
+def test_only_curated_comparisons_are_offered_to_search_engines(open_page):
+    page = open_page("/compare/404-vs-410")
+    assert page.locator("meta[name=robots]").count() == 0
+    page.goto("/compare/404-vs-521")
+    assert page.locator("meta[name=robots]").get_attribute("content") == "noindex, follow"
+
+
+def test_on_a_phone_how_to_fix_it_is_one_tap_from_the_first_screen_of_a_code(open_page):
+    page = open_page("/503", viewport={"width": 390, "height": 844})
+    link = page.get_by_role("navigation", name="On this page").get_by_role("link", name="How to fix it")
+    box = link.bounding_box()
+    assert link.is_visible() and box["y"] + box["height"] <= 844
+    link.click()
+    page.wait_for_url("**#fix")
+    assert page.get_by_role("heading", name="How to fix it").evaluate("h => h.getBoundingClientRect().top") < 100
+
+
+def test_on_a_phone_a_numbers_meanings_take_two_lines_each_at_most(open_page):
+    page = open_page("/499", viewport={"width": 320, "height": 640})
+    meanings = page.get_by_role("navigation", name="Meanings of 499").get_by_role("listitem")
+    assert meanings.count() == 2
+    for meaning in meanings.all():
+        lines = meaning.evaluate(
+            "li => { const style = getComputedStyle(li); "
+            "return (li.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom))"
+            " / parseFloat(style.lineHeight); }"
+        )
+        assert lines <= 2.05, meaning.inner_text()
+    assert page.locator(".meanings [aria-current=page]").count() == 1
