@@ -15,7 +15,18 @@ from statuscodes.content import (
     record_problem,
 )
 from statuscodes.history import HistoryAdmin
-from statuscodes.models import Cause, Comparison, Fix, Source, StatusClass, StatusCode, comparison_slug
+from statuscodes.models import (
+    Cause,
+    Comparison,
+    ErrorCause,
+    ErrorFix,
+    Fix,
+    PlatformError,
+    Source,
+    StatusClass,
+    StatusCode,
+    comparison_slug,
+)
 from statuscodes.preview import PreviewAdmin
 from statuscodes.references import ReferenceCheckedForm, refusal
 
@@ -331,3 +342,96 @@ class ComparisonAdmin(PreviewAdmin, HistoryAdmin):
     search_fields = ["slug", "title", "summary"]
     readonly_fields = ["slug"]
     fields = ["slug", "codes", "title", "summary", "key_difference", "guidance_heading", "guidance", "reviewed"]
+
+
+class PlatformErrorForm(ContentForm):
+    statuses = CommaSeparatedField(required=False, help_text="HTTP statuses it arrives with, such as 403, 503.")
+    shows_in = CommaSeparatedField(help_text="Any of: page, header, log.")
+    aliases = CommaSeparatedField(required=False, help_text="Other names and printed texts, comma-separated.")
+    related_codes = CommaSeparatedField(required=False, help_text="Status codes such as 403, 499/esri.")
+    related_errors = CommaSeparatedField(required=False, help_text="Errors such as cloudflare/1015, iis/500.19.")
+    spec_url = forms.URLField(max_length=300, assume_scheme="https")
+
+    class Meta:
+        model = PlatformError
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose and order them
+
+    folder = "errors"
+    markdown_fields = ("description", "when")
+    file_fields = {
+        "code": "error", "source": "source", "name": "name", "statuses": "statuses", "status_note": "status_note",
+        "shows_in": "shows_in", "aliases": "aliases", "summary": "summary", "spec_document": "spec",
+        "spec_url": "spec", "retry": "retry", "retry_note": "retry_note", "related_codes": "related_codes",
+        "related_errors": "related_errors", "reviewed": "reviewed", "description": "description", "when": "when",
+    }  # fmt: skip
+    # The inline forms check each cause and fix; an error's file needs one of each, so stand-ins fill them here.
+    record_rest = {
+        "causes": [{"title": "Cause", "body": "Body."}],
+        "fixes": [{"title": "Fix", "body": "Body.", "audience": ""}],
+    }
+
+    def file_value(self, name: str, value):
+        if name == "source":
+            return value.slug
+        if name.startswith("spec_"):
+            return {name.removeprefix("spec_"): value}
+        if name == "statuses":
+            return [int(v) if str(v).isdigit() else v for v in value]
+        if name == "related_codes":
+            return [int(v) if str(v).isdigit() else v for v in value]
+        return value
+
+    def clean_statuses(self):
+        return self.file_value("statuses", self.cleaned_data["statuses"])
+
+    def clean_related_codes(self):
+        return self.file_value("related_codes", self.cleaned_data["related_codes"])
+
+
+class ErrorCauseForm(CauseForm):
+    class Meta:
+        model = ErrorCause
+        fields = ["position", "title", "body"]
+
+    folder = "errors"
+
+
+class ErrorFixForm(FixForm):
+    class Meta:
+        model = ErrorFix
+        fields = ["position", "audience", "title", "body"]
+
+    folder = "errors"
+
+
+class ErrorCauseInline(admin.StackedInline):
+    model = ErrorCause
+    form = ErrorCauseForm
+    extra = 0
+    fields = ["position", "title", "body"]
+
+
+class ErrorFixInline(admin.StackedInline):
+    model = ErrorFix
+    form = ErrorFixForm
+    extra = 0
+    fields = ["position", "audience", "title", "body"]
+
+
+@admin.register(PlatformError)
+class PlatformErrorAdmin(PreviewAdmin, HistoryAdmin):
+    form = PlatformErrorForm
+    formfield_overrides = URL_AS_HTTPS
+    inlines = [ErrorCauseInline, ErrorFixInline]
+    list_display = ["code", "name", "source", "statuses", "retry", "reviewed", "updated_at"]
+    list_display_links = ["code", "name"]
+    list_filter = ["source", "retry"]
+    search_fields = ["code", "name", "aliases", "summary"]
+    list_select_related = ["source"]
+    fieldsets = [
+        (None, {"fields": ["source", "code", "name", "statuses", "status_note", "shows_in", "aliases", "summary"]}),
+        ("Prose (markdown)", {"fields": ["description", "when"]}),
+        ("Specification", {"fields": ["spec_document", "spec_url"]}),
+        ("Behaviour", {"fields": ["retry", "retry_note", "related_codes", "related_errors"]}),
+        (None, {"fields": ["reviewed"]}),
+    ]

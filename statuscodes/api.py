@@ -14,9 +14,9 @@ from django.views.decorators.csrf import csrf_exempt
 from statuscodes import openapi, search
 from statuscodes.caching import cached_page
 from statuscodes.compare import SEPARATOR, Redirect, build_comparison
-from statuscodes.content import CodeKind
+from statuscodes.content import CodeKind, ErrorKind
 from statuscodes.links import site_base
-from statuscodes.models import Revision, Source, StatusClass, StatusCode
+from statuscodes.models import PlatformError, Revision, Source, StatusClass, StatusCode
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 CLASS_SLUGS = openapi.CLASS_SLUGS
@@ -186,6 +186,23 @@ def source_document(request, source: str) -> dict:
     return {"source": about, "count": len(results), "results": results}
 
 
+def find_error(source: str, code: str):
+    """The platform error at /<source>/<code>, or a redirect to its canonical spelling (H12, not h12)."""
+    error = PlatformError.objects.filter(source__slug=source, code__iexact=code).select_related("source").first()
+    if error is None:
+        raise Http404(f"No error {code!r} from {source!r}.")
+    if error.code != code:
+        return HttpResponsePermanentRedirect(error.get_absolute_url())
+    return error
+
+
+def error_document(request, source: str, code: str) -> dict | HttpResponse:
+    """A platform error's page as JSON: the error in full, or the redirect to its canonical spelling.
+    The same document as /api/v1/errors/<source>/<code>."""
+    error = find_error(source, code)
+    return error if isinstance(error, HttpResponse) else error.to_dict()
+
+
 def classes_document(request) -> dict:
     results = [status_class.to_dict() for status_class in StatusClass.objects.all()]
     return {"count": len(results), "results": results}
@@ -199,10 +216,95 @@ def class_document(request, slug: str) -> dict:
     return {**status_class.to_dict(), "codes": [code.summary_dict() for code in codes]}
 
 
+def api_error_document(request, source: str, code: str) -> dict | HttpResponse:
+    """/api/v1/errors/<source>/<code>; another spelling of the code moves to the canonical one."""
+    error = find_error(source, code)
+    if isinstance(error, HttpResponse):
+        canonical = error["Location"].rsplit("/", 1)[1]
+        return HttpResponsePermanentRedirect(reverse("api_error_detail", args=[source, canonical]))
+    return error.to_dict()
+
+
+def errors_document(request) -> dict:
+    """Every platform error, by source then code; filtered by source and by an HTTP status it comes with."""
+    errors = all_errors()
+    if "source" in request.GET:
+        slug = choice_param(request, "source", source_slugs())
+        errors = [error for error in errors if error.source.slug == slug]
+    if "status" in request.GET:
+        value = request.GET["status"]
+        if not re.fullmatch(r"[1-5][0-9]{2}", value):
+            shown = value if len(value) <= 40 else value[:40] + "..."
+            raise BadQuery(f"Invalid value {shown!r} for parameter 'status': use a status code from 100 to 599.")
+        errors = [error for error in errors if int(value) in error.statuses]
+    results = [error.summary_dict() for error in errors]
+    return {"count": len(results), "results": results}
+
+
+def all_errors() -> list[PlatformError]:
+    return list(PlatformError.objects.select_related("source").prefetch_related("causes", "fixes"))
+
+
+ERROR_CSV_COLUMNS = {
+    "source": "slug of the platform (cloudflare, iis, heroku, ...)",
+    "source_name": "its display name",
+    "code": "the error's code as the platform writes it: 1020, 500.19, H12",
+    "name": "the platform's name for it",
+    "statuses": "the HTTP statuses it arrives with, joined with '; ' (empty when the platform does not say)",
+    "status_note": "what the platform documents about the status, may be empty",
+    "shows_in": "page, header and/or log, joined with '; '",
+    "aliases": "other names and printed texts, joined with '; '",
+    "summary": "one sentence",
+    "description": "markdown",
+    "when": "markdown: the situations it is met in",
+    "causes": "markdown: one '### Title' section per cause",
+    "fixes": "markdown: one '### [audience] Title' section per fix",
+    "retry": "not-applicable, safe, retry-after, backoff or never",
+    "retry_note": "one or two sentences on retrying",
+    "related_codes": "related status codes, joined with '; '",
+    "related_errors": "related errors as 'source/code', joined with '; '",
+    "reference_document": "the platform's page for it",
+    "reference_url": "link to it",
+    "url": "path of the page on this site",
+    "reviewed": "date the facts were last checked",
+}
+
+
+def error_csv_row(error: PlatformError) -> list[str]:
+    items = ErrorKind().data_of(error)  # causes and fixes in the content files' own markdown
+    joined = "; ".join
+    values = {
+        "source": error.source.slug, "source_name": error.source.name, "code": error.code, "name": error.name,
+        "statuses": joined(str(n) for n in error.statuses), "status_note": error.status_note,
+        "shows_in": joined(error.shows_in), "aliases": joined(error.aliases), "summary": error.summary,
+        "description": error.description, "when": error.when,
+        "causes": CodeKind.section_markdown("causes", items["causes"]),
+        "fixes": CodeKind.section_markdown("fixes", items["fixes"]),
+        "retry": error.retry, "retry_note": error.retry_note,
+        "related_codes": joined(str(r) for r in error.related_codes), "related_errors": joined(error.related_errors),
+        "reference_document": error.spec_document, "reference_url": error.spec_url,
+        "url": error.get_absolute_url(), "reviewed": error.reviewed.isoformat(),
+    }  # fmt: skip
+    return [csv_value(values[name]) for name in ERROR_CSV_COLUMNS]
+
+
+@cors
+@read_only
+@cached_page(variant=lambda request: "csv", vary=())
+def errors_csv(request):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(ERROR_CSV_COLUMNS)
+    writer.writerows(error_csv_row(error) for error in all_errors())
+    return HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+
+
 def export_document(request) -> dict:
     """The whole dataset in one document; related lists resolved from memory, not per code."""
     codes = full_listing()
     index = numbers_index(codes)
+    errors = all_errors()
+    by_ref = {error.ref: error for error in errors}
     revision = Revision.current()
     return {
         "revision": revision.number,
@@ -211,6 +313,7 @@ def export_document(request) -> dict:
         "classes": [status_class.to_dict() for status_class in StatusClass.objects.all()],
         "count": len(codes),
         "codes": [code.to_dict(related=code.related_codes(index)) for code in codes],
+        "errors": [error.to_dict(index, by_ref) for error in errors],
     }
 
 
@@ -391,6 +494,8 @@ class_detail = endpoint(class_document)
 export = endpoint(export_document)
 compare = endpoint(compare_document)
 search_results = endpoint(search_document, params=("q",))
+errors = endpoint(errors_document, params=("source", "status"))
+error_detail = endpoint(api_error_document)
 openapi_json = endpoint(openapi_document, variant="openapi")
 
 

@@ -12,8 +12,19 @@ import yaml
 from django.db import IntegrityError, connection, transaction
 
 from statuscodes import cache_rules
-from statuscodes.addresses import source_slug_problem
-from statuscodes.models import Cause, Comparison, Fix, Source, StatusClass, StatusCode, comparison_slug
+from statuscodes.addresses import SOURCE_SLUG, source_slug_problem
+from statuscodes.models import (
+    Cause,
+    Comparison,
+    ErrorCause,
+    ErrorFix,
+    Fix,
+    PlatformError,
+    Source,
+    StatusClass,
+    StatusCode,
+    comparison_slug,
+)
 
 # ---------------------------------------------------------------------------------------------
 # Errors
@@ -424,8 +435,11 @@ def front_matter(pairs: list[tuple[str, object]]) -> str:
             lines.append(f"{name}:")
             lines += [f"  {k}: {yaml_value(v, quoted=k == 'section')}" for k, v in value.items()]
         else:
-            lines.append(f"{name}: {yaml_value(value)}")
+            lines.append(f"{name}: {yaml_value(value, quoted=name in QUOTED_FIELDS)}")
     return "\n".join(lines + ["---", ""])
+
+
+QUOTED_FIELDS = {"error"}  # '1020' and 'H12' alike: the code is text, however it looks
 
 
 def content_hash(text: str) -> str:
@@ -438,6 +452,7 @@ def content_hash(text: str) -> str:
 
 class SourceKind:
     folder, model = "sources", Source
+    pattern = "*.md"
     schema = {
         "source": source_slug_field,
         "name": short_text(100),
@@ -484,6 +499,7 @@ class SourceKind:
 
 class ClassKind:
     folder, model = "classes", StatusClass
+    pattern = "*.md"
     schema = {
         "class": choice(["1xx", "2xx", "3xx", "4xx", "5xx"]),
         "name": short_text(60),
@@ -532,6 +548,7 @@ EXAMPLE_BLOCK = re.compile(r"^```[a-z]*\n(?P<body>.*)\n```$", re.DOTALL)
 
 class CodeKind:
     folder, model = "codes", StatusCode
+    pattern = "*.md"
     schema = {
         "code": code_number,
         "source": slug_field,
@@ -726,6 +743,7 @@ def comparison_codes(value) -> list:
 
 class ComparisonKind:
     folder, model = "comparisons", Comparison
+    pattern = "*.md"
     schema = {
         "codes": comparison_codes,
         "title": short_text(200),
@@ -800,7 +818,130 @@ class ComparisonKind:
         return obj
 
 
-KINDS = [SourceKind(), ClassKind(), CodeKind(), ComparisonKind()]
+ERROR_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.]{0,19}")
+SHOWN_IN = [value for value, _ in PlatformError.SHOWN_IN_CHOICES]
+ERROR_REF = re.compile(rf"({SOURCE_SLUG})/({ERROR_CODE.pattern})")
+
+
+def error_code(value) -> str:
+    if not isinstance(value, str) or not ERROR_CODE.fullmatch(value):
+        raise ValueError("must be the code as the platform writes it, quoted: '1020', '500.19' or 'H12'")
+    if re.fullmatch(r"[1-5][0-9]{2}", value):
+        raise ValueError("a three-digit number is a status code: write it in codes/ instead")
+    return value
+
+
+def status_list(value) -> list[int]:
+    if not isinstance(value, list) or not all(is_whole_number(v, 100, 599) for v in value):
+        raise ValueError("must be a list of HTTP status codes such as [403] or [], e.g. [500, 502]")
+    if len(set(value)) != len(value):
+        raise ValueError("lists a status twice")
+    return value
+
+
+def shown_in_list(value) -> list[str]:
+    if not isinstance(value, list) or not value or not all(v in SHOWN_IN for v in value):
+        raise ValueError(f"must list where the error shows, any of: {', '.join(SHOWN_IN)}")
+    return value
+
+
+def error_refs(value) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and ERROR_REF.fullmatch(v) for v in value):
+        raise ValueError("must be a list of errors such as [cloudflare/1015, iis/500.19]")
+    return value
+
+
+def error_spec(value) -> dict:
+    if not isinstance(value, dict) or set(value) != {"document", "url"}:
+        raise ValueError("must have exactly two fields: document and url")
+    return {"document": text_field(value["document"], 200), "url": url_field(value["url"])}
+
+
+class ErrorKind(CodeKind):
+    """A platform's own error: content/errors/<source>/<code>.md, sections as a code's."""
+
+    folder, model = "errors", PlatformError
+    pattern = "*/*.md"
+    schema = {
+        "error": error_code,
+        "source": slug_field,
+        "name": short_text(100),
+        "statuses": status_list,
+        "status_note": lambda value: "" if value == "" else text_field(value),
+        "shows_in": shown_in_list,
+        "aliases": text_list,
+        "summary": text_field,
+        "spec": error_spec,
+        "retry": choice([c for c, _ in StatusCode.RETRY_CHOICES]),
+        "retry_note": short_text(500),
+        "related_codes": related_list,
+        "related_errors": error_refs,
+        "reviewed": date_field,
+    }
+    sections = {"Description": "description", "When you see it": "when", "Causes": "causes", "Fixes": "fixes"}
+    required_sections = ("Description", "When you see it", "Causes", "Fixes")
+
+    def parse(self, doc: Document, errors: list) -> dict:
+        data = super().parse(doc, errors)
+        for name in ("usage", "mistakes", "example"):
+            data.pop(name, None)
+        return data
+
+    def key(self, data: dict):
+        return (data["source"], data["error"])
+
+    def filename(self, data: dict) -> str:
+        return f"{data['source']}/{data['error'].lower()}.md"
+
+    def existing(self) -> dict:
+        objs = PlatformError.objects.select_related("source").prefetch_related("causes", "fixes")
+        return {(obj.source.slug, obj.code): obj for obj in objs}
+
+    def data_of(self, obj: PlatformError) -> dict:
+        return {
+            "error": obj.code,
+            "source": obj.source.slug,
+            "name": obj.name,
+            "statuses": list(obj.statuses),
+            "status_note": obj.status_note,
+            "shows_in": list(obj.shows_in),
+            "aliases": list(obj.aliases),
+            "summary": obj.summary,
+            "spec": {"document": obj.spec_document, "url": obj.spec_url},
+            "retry": obj.retry,
+            "retry_note": obj.retry_note,
+            "related_codes": list(obj.related_codes),
+            "related_errors": list(obj.related_errors),
+            "reviewed": obj.reviewed,
+            "description": normalise_markdown(obj.description),
+            "when": normalise_markdown(obj.when),
+            "causes": [{"title": c.title, "body": normalise_markdown(c.body)} for c in obj.causes.all()],
+            "fixes": [
+                {"title": f.title, "body": normalise_markdown(f.body), "audience": f.audience} for f in obj.fixes.all()
+            ],
+        }
+
+    def store(self, obj: PlatformError | None, data: dict, digest: str) -> PlatformError:
+        obj = obj or PlatformError(code=data["error"])
+        obj.source = Source.objects.get(slug=data["source"])
+        for name in ("name", "statuses", "status_note", "shows_in", "aliases", "summary", "retry", "retry_note",
+                     "related_codes", "related_errors", "reviewed", "description", "when"):  # fmt: skip
+            setattr(obj, name, data[name])
+        obj.spec_document, obj.spec_url = data["spec"]["document"], data["spec"]["url"]
+        obj.loaded_hash = digest
+        obj.save()
+        obj.causes.all().delete()
+        obj.fixes.all().delete()
+        for position, cause in enumerate(data["causes"]):
+            ErrorCause(error=obj, position=position, title=cause["title"], body=cause["body"]).save()
+        for position, fix in enumerate(data["fixes"]):
+            ErrorFix(
+                error=obj, position=position, audience=fix["audience"], title=fix["title"], body=fix["body"]
+            ).save()
+        return obj
+
+
+KINDS = [SourceKind(), ClassKind(), CodeKind(), ComparisonKind(), ErrorKind()]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -821,6 +962,14 @@ SAMPLE_RECORDS = {
         "reviewed": datetime.date(2026, 1, 1), "description": "Description.", "when": "When.", "usage": "Usage.",
         "mistakes": "Mistakes.", "causes": [{"title": "Cause", "body": "Body."}],
         "fixes": [{"title": "Fix", "body": "Body.", "audience": ""}], "example": "GET / HTTP/1.1",
+    },
+    "errors": {
+        "error": "1020", "source": "cloudflare", "name": "Access Denied", "statuses": [403], "status_note": "",
+        "shows_in": ["page"], "aliases": [], "summary": "Summary.",
+        "spec": {"document": "Cloudflare docs", "url": "https://developers.cloudflare.com/"},
+        "retry": "never", "retry_note": "Note.", "related_codes": [], "related_errors": [],
+        "reviewed": datetime.date(2026, 1, 1), "description": "Description.", "when": "When.",
+        "causes": [{"title": "Cause", "body": "Body."}], "fixes": [{"title": "Fix", "body": "Body.", "audience": ""}],
     },
     "comparisons": {"codes": [401, 403], "title": "401 vs 403", "summary": "Summary.",
                     "reviewed": datetime.date(2026, 1, 1), "key_difference": "Key.",
@@ -921,9 +1070,10 @@ def read_tree(root: Path) -> Tree:
         tree.errors.append(ContentError(root, "no such content folder"))
         return tree
     for kind in KINDS:
-        for path in sorted((tree.root / kind.folder).glob("*.md")):
+        for path in sorted((tree.root / kind.folder).glob(kind.pattern)):
             read_file(tree, kind, path)
     check_references(tree)
+    check_error_references(tree)
     check_comparisons(tree)
     return tree
 
@@ -946,7 +1096,7 @@ def read_file(tree: Tree, kind, path: Path) -> None:
         tree.errors.append(doc.error(f"{label(kind, key)} is defined twice: also in {claimed[key]}", line=2))
         return
     claimed[key] = shown
-    if path.name != kind.filename(data):
+    if path.relative_to(tree.root / kind.folder).as_posix() != kind.filename(data):
         tree.errors.append(doc.error(f"the file name must be {kind.filename(data)}", line=2))
         return
     data["_doc"] = doc
@@ -983,6 +1133,34 @@ def check_references(tree: Tree) -> None:
                 tree.errors.append(doc.error(f"related code {ref} does not exist", "related"))
             elif target == (number, slug):
                 tree.errors.append(doc.error(f"a code cannot be related to itself ({ref})", "related"))
+
+
+def check_error_references(tree: Tree) -> None:
+    """A platform error names its source, the statuses it comes with and its neighbours: all must exist."""
+    sources = tree.records.get("sources", {})
+    numbers = meanings_by_number(tree)
+    errors = tree.records.get("errors", {})
+    for (slug, code), data in errors.items():
+        doc = data["_doc"]
+        if slug not in sources:
+            tree.errors.append(doc.error(f"no source '{slug}' in sources/", "source"))
+        for number in data["statuses"]:
+            if number not in numbers:
+                tree.errors.append(doc.error(f"status {number} has no file in codes/", "statuses"))
+        if not data["statuses"] and not data["status_note"]:
+            tree.errors.append(
+                doc.error("no status is listed: say in status_note what the platform documents", "status_note")
+            )
+        for ref in data["related_codes"]:
+            number, _, source = str(ref).partition("/")
+            if int(number) not in numbers or (source and source not in numbers[int(number)]):
+                tree.errors.append(doc.error(f"related code {ref} does not exist", "related_codes"))
+        for ref in data["related_errors"]:
+            target = tuple(ref.split("/", 1))
+            if target not in errors:
+                tree.errors.append(doc.error(f"related error {ref} does not exist", "related_errors"))
+            elif target == (slug, code):
+                tree.errors.append(doc.error(f"an error cannot be related to itself ({ref})", "related_errors"))
 
 
 def meanings_by_number(tree: Tree) -> dict[int, list[str]]:
@@ -1123,13 +1301,15 @@ def export_content(root: Path, prune: bool = False) -> dict:
         for obj in kind.existing().values():
             data = kind.data_of(obj)
             name = kind.filename(data)
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_text(kind.serialize(data), encoding="utf-8")
             names.add(name)
             written.append(f"{kind.folder}/{name}")
-        for stale in sorted(folder.glob("*.md")):
-            if stale.name not in names and prune:
+        for stale in sorted(folder.glob(kind.pattern)):
+            name = stale.relative_to(folder).as_posix()
+            if name not in names and prune:
                 stale.unlink()
-                pruned.append(f"{kind.folder}/{stale.name}")
+                pruned.append(f"{kind.folder}/{name}")
     return {"written": written, "pruned": pruned}
 
 
@@ -1191,7 +1371,23 @@ def editorial_problems(tree: Tree) -> list[ContentError]:
             )
         if number in (429, 503):
             need(data["retry"] == "retry-after", f"{number} is retried after Retry-After", "retry")
-    return problems + comparison_problems(tree)
+    return problems + comparison_problems(tree) + error_problems(tree)
+
+
+MIN_ERROR_DESCRIPTION_WORDS = 50
+
+
+def error_problems(tree: Tree) -> list[ContentError]:
+    """A platform error's page must explain it and say what to do, for whom."""
+    problems = []
+    for data in tree.records.get("errors", {}).values():
+        doc = data["_doc"]
+        words = len(data["description"].split())
+        if words < MIN_ERROR_DESCRIPTION_WORDS:
+            problems.append(doc.error(f"the description has {words} words; it needs {MIN_ERROR_DESCRIPTION_WORDS}"))
+        if not any(f["audience"] for f in data["fixes"]):
+            problems.append(doc.error("label the fixes by audience: [visitor], [owner], [developer], [client]"))
+    return problems
 
 
 MIN_COMPARISON_WORDS = 150

@@ -488,8 +488,134 @@ class Comparison(ContentModel):
         }
 
 
+class PlatformErrorQuerySet(models.QuerySet):
+    def arriving_with(self, number: int) -> list["PlatformError"]:
+        """The platform errors documented to come with an HTTP status, by source then code.
+
+        A few hundred at most, filtered in Python: JSON containment lookups are not portable.
+        """
+        errors = self.select_related("source").order_by("source__rank", "code")
+        return [error for error in errors if number in error.statuses]
+
+
+class PlatformError(ContentModel):
+    """An error a platform reports on top of the status line: Cloudflare 1020, IIS 500.19, Heroku H12."""
+
+    SHOWN_IN_CHOICES = [("page", "The error page"), ("header", "A response header"), ("log", "A log line")]
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="errors")
+    code = models.CharField(max_length=20, help_text="As the platform writes it: 1020, 500.19, H12.")
+    name = models.CharField(max_length=100)
+    statuses = models.JSONField(
+        "HTTP statuses", default=list, blank=True, help_text="The statuses it is documented to arrive with."
+    )
+    status_note = models.CharField(max_length=300, blank=True, help_text="Needed when no status is documented.")
+    shows_in = models.JSONField("where it shows", default=list, blank=True)
+    aliases = models.JSONField("other names", default=list, blank=True)
+    summary = models.CharField(max_length=300)
+    description = models.TextField()
+    description_html = models.TextField(blank=True, editable=False)
+    when = models.TextField("when you see it")
+    when_html = models.TextField(blank=True, editable=False)
+    spec_document = models.CharField(max_length=200)
+    spec_url = models.URLField(max_length=300)
+    retry = models.CharField(max_length=14, choices=StatusCode.RETRY_CHOICES, default="not-applicable")
+    retry_note = models.CharField(max_length=500, blank=True)
+    related_codes = models.JSONField(default=list, blank=True, help_text="Status codes such as 403 or 499/esri.")
+    related_errors = models.JSONField(default=list, blank=True, help_text="Errors such as cloudflare/1015.")
+    reviewed = models.DateField("last reviewed")
+
+    objects = PlatformErrorQuerySet.as_manager()
+    markdown_fields = ("description", "when")
+
+    class Meta:
+        ordering = ["source__rank", "code"]
+        constraints = [models.UniqueConstraint(fields=["source", "code"], name="one_error_per_source_and_code")]
+
+    def __str__(self) -> str:
+        return f"{self.source.name} {self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("error_detail", args=[self.source.slug, self.code])
+
+    @property
+    def ref(self) -> str:
+        return f"{self.source.slug}/{self.code}"
+
+    def status_codes(self) -> list[StatusCode]:
+        """The primary meaning of each status it arrives with, in the listed order."""
+        by_number = {}
+        for code in StatusCode.objects.listing().filter(number__in=self.statuses):
+            by_number.setdefault(code.number, code)
+        return [by_number[number] for number in self.statuses if number in by_number]
+
+    def related_code_meanings(self, index: dict[int, list[StatusCode]] | None = None) -> list[StatusCode]:
+        """The related codes as meanings; given `index` (number -> meanings), nothing is queried."""
+        return StatusCode(related=self.related_codes).related_codes(index)
+
+    def related_error_list(self, by_ref: dict[str, "PlatformError"] | None = None) -> list["PlatformError"]:
+        """The related errors in the editor's order; given `by_ref` ("cloudflare/1015" -> error), no query."""
+        if by_ref is None:
+            codes = [ref.split("/", 1)[1] for ref in self.related_errors]
+            by_ref = {
+                error.ref: error for error in PlatformError.objects.select_related("source").filter(code__in=codes)
+            }
+        return [by_ref[ref] for ref in self.related_errors if ref in by_ref]
+
+    def summary_dict(self) -> dict:
+        return {
+            "source": self.source.slug,
+            "source_name": self.source.name,
+            "code": self.code,
+            "name": self.name,
+            "statuses": list(self.statuses),
+            "summary": self.summary,
+            "url": self.get_absolute_url(),
+            "api_url": reverse("api_error_detail", args=[self.source.slug, self.code]),
+        }
+
+    def to_dict(self, index: dict | None = None, by_ref: dict | None = None) -> dict:
+        """Every field; `index` and `by_ref` resolve the related lists from memory (the export)."""
+        return {
+            **self.summary_dict(),
+            "status_note": self.status_note or None,
+            "shows_in": list(self.shows_in),
+            "aliases": list(self.aliases),
+            "description": self.prose("description"),
+            "when": self.prose("when"),
+            "causes": [cause.to_dict() for cause in self.causes.all()],
+            "fixes": [fix.to_dict() for fix in self.fixes.all()],
+            "retry": {"policy": self.retry, "note": self.retry_note},
+            "related_codes": [meaning.summary_dict() for meaning in self.related_code_meanings(index)],
+            "related_errors": [error.summary_dict() for error in self.related_error_list(by_ref)],
+            "reference": {"document": self.spec_document, "url": self.spec_url},
+            "reviewed": self.reviewed.isoformat(),
+            "updated": self.updated_at.isoformat(),
+        }
+
+
+class ErrorCause(CodeItem):
+    """Why a platform error happens."""
+
+    error = models.ForeignKey(PlatformError, on_delete=models.CASCADE, related_name="causes")
+
+
+class ErrorFix(CodeItem):
+    """How to fix a platform error, optionally for one audience."""
+
+    error = models.ForeignKey(PlatformError, on_delete=models.CASCADE, related_name="fixes")
+    audience = models.CharField(max_length=10, choices=Fix.AUDIENCE_CHOICES, blank=True)
+
+    class Meta(CodeItem.Meta):
+        verbose_name_plural = "error fixes"
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "audience": self.audience or None}
+
+
 # Every change to content is kept as a version (django-reversion), whoever makes it: a code is
 # versioned together with its causes and fixes, so restoring it restores them too.
 for _model, _follow in [(Source, ()), (StatusClass, ()), (StatusCode, ("causes", "fixes")), (Cause, ()), (Fix, ()),
-                        (Comparison, ())]:  # fmt: skip
+                        (Comparison, ()), (PlatformError, ("causes", "fixes")), (ErrorCause, ()),
+                        (ErrorFix, ())]:  # fmt: skip
     reversion.register(_model, follow=_follow)

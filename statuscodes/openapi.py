@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of /api/v1/, built as a dict so schemas share their pieces."""
 
 from statuscodes import cache_rules, search
-from statuscodes.models import Comparison, Fix, Source, StatusCode
+from statuscodes.models import Comparison, Fix, PlatformError, Source, StatusCode
 
 CLASS_SLUGS = ["1xx", "2xx", "3xx", "4xx", "5xx"]
 API = "/api/v1"
@@ -98,7 +98,36 @@ def schemas(source_slugs: list[str]) -> dict:
         "url": PATH,
         "api_url": STRING,
     }
+    error_summary = {
+        "source": source_slug,
+        "source_name": STRING,
+        "code": {"type": "string", "description": "as the platform writes it: 1020, 500.19, H12"},
+        "name": STRING,
+        "statuses": {**array(CODE), "description": "the HTTP statuses it arrives with; empty when undocumented"},
+        "summary": STRING,
+        "url": PATH,
+        "api_url": {"type": "string", "description": "this error's JSON: /api/v1/errors/{source}/{code}"},
+    }
+    platform_error = {
+        **error_summary,
+        "status_note": nullable({"type": "string", "description": "what the platform documents about the status"}),
+        "shows_in": array({"type": "string", "enum": choices(PlatformError.SHOWN_IN_CHOICES)}),
+        "aliases": array(STRING),
+        "description": ref("Prose"),
+        "when": ref("Prose"),
+        "causes": array(ref("Cause")),
+        "fixes": array(ref("Fix")),
+        "retry": obj({"policy": {"type": "string", "enum": choices(StatusCode.RETRY_CHOICES)}, "note": STRING}),
+        "related_codes": array(ref("CodeSummary")),
+        "related_errors": array(ref("PlatformErrorSummary")),
+        "reference": obj({"document": STRING, "url": STRING}),
+        "reviewed": {"type": "string", "format": "date"},
+        "updated": {"type": "string", "format": "date-time"},
+    }
     return {
+        "PlatformErrorSummary": obj(error_summary, "The short form of a platform's own error."),
+        "PlatformError": obj(platform_error, "A platform's own error (Cloudflare 1020, IIS 500.19, Heroku H12)."),
+        "PlatformErrorList": obj({"count": {"type": "integer"}, "results": array(ref("PlatformErrorSummary"))}),
         "Error": obj({"error": STRING, "status": {"type": "integer"}}, "Every error, with its HTTP status."),
         "Prose": obj({"markdown": STRING, "html": {"type": "string", "description": "sanitised HTML"}}),
         "Source": obj(
@@ -135,6 +164,7 @@ def schemas(source_slugs: list[str]) -> dict:
                 "classes": array(ref("StatusClass")),
                 "count": {"type": "integer"},
                 "codes": array(ref("Code")),
+                "errors": array(ref("PlatformError")),
             }
         ),
         "Index": obj({"docs": STRING, "openapi": STRING, "endpoints": array(STRING)}),
@@ -330,6 +360,37 @@ def paths(source_slugs: list[str], csv_columns: dict[str, str]) -> dict:
             description="Codes go lowest first; a number alone is its primary meaning, another meaning "
             "is named with its source (`499-vs-499-esri`). Any other spelling of the same set answers "
             "301 to the canonical one.",
+        ),
+        "/errors": operation(
+            "Every platform error (Cloudflare 1xxx, IIS sub-status, Heroku H codes)",
+            ref("PlatformErrorList"),
+            errors=[400],
+            parameters=[
+                query("source", source_slugs, "only this platform's errors"),
+                {
+                    "name": "status",
+                    "in": "query",
+                    "required": False,
+                    "description": "only errors that arrive with this HTTP status",
+                    "schema": {"type": "string", "pattern": "^[1-5][0-9]{2}$"},
+                },
+            ],
+        ),
+        "/errors/{source}/{code}": operation(
+            "One platform error in full",
+            ref("PlatformError"),
+            errors=[301, 404],
+            parameters=[
+                path_param("source", {"type": "string", "enum": source_slugs}, "the platform"),
+                path_param("code", {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9.]{0,19}$"}, "as written"),
+            ],
+            description="Codes are matched as the platform writes them; another letter case answers 301.",
+        ),
+        "/errors.csv": operation(
+            "Every platform error as CSV, one row each",
+            STRING,
+            content={"text/csv": {"schema": STRING}},
+            description="RFC 4180 CSV with a header row, guarded against spreadsheet formulas as /export.csv is.",
         ),
         "/openapi.json": operation("This document", {"type": "object", "required": ["openapi", "info", "paths"]}),
     }

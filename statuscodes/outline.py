@@ -52,14 +52,17 @@ class Outline:
     fix_groups: list[FixGroup]
 
 
-def meaning_outline(meaning, causes: list, fixes: list, comparisons: bool, related: bool) -> Outline:
+def meaning_outline(
+    meaning, causes: list, fixes: list, comparisons: bool | None, related: bool, platform_errors: bool = False
+) -> Outline:
     """`comparisons`: whether curated comparisons name the number (the section is there either
-    way, with the compare form); `related`: whether the meaning lists related codes."""
+    way, with the compare form; None for a page without it); `related`: whether the page lists
+    related codes; `platform_errors`: whether it lists platform errors that arrive with the code."""
     anchor = Anchors()
     headings = [Heading(anchor("meaning"), "What it means"), Heading(anchor("when"), "When you see it")]
-    if meaning.usage_html:
+    if getattr(meaning, "usage_html", ""):
         headings.append(Heading(anchor("usage"), "How to use it"))
-    if meaning.mistakes_html:
+    if getattr(meaning, "mistakes_html", ""):
         headings.append(Heading(anchor("mistakes"), "Common mistakes"))
     cause_anchors = [(anchor("cause", cause.title), cause) for cause in causes]
     if causes:
@@ -75,9 +78,12 @@ def meaning_outline(meaning, causes: list, fixes: list, comparisons: bool, relat
     if fixes:
         fix_heading.children = [group.heading for group in groups.values()]
         headings.append(fix_heading)
-    if meaning.example:
+    if getattr(meaning, "example", ""):
         headings.append(Heading(anchor("example"), "Example"))
-    headings.append(Heading(anchor("compare"), "Often confused with" if comparisons else "Compare"))
+    if platform_errors:
+        headings.append(Heading(anchor("platform-errors"), "Platform errors"))
+    if comparisons is not None:
+        headings.append(Heading(anchor("compare"), "Often confused with" if comparisons else "Compare"))
     if related:
         headings.append(Heading(anchor("related"), "Related codes"))
     return Outline(headings, cause_anchors, list(groups.values()))

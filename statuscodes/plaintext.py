@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from statuscodes import markup
 from statuscodes.compare import Redirect, build_comparison
 from statuscodes.links import site_base
-from statuscodes.models import Source, StatusClass, StatusCode
+from statuscodes.models import PlatformError, Source, StatusClass, StatusCode
 
 WIDTH = 78
 TOP = 3  # causes and fixes shown; the page has the rest
@@ -129,7 +129,38 @@ def source_page(request, source: str) -> str:
         lines += [wrap(first_paragraph(found.description)), ""]
     for code in StatusCode.objects.listing().filter(source=found):
         lines += [code_line(code), wrap(code.summary, "       ")]
+    errors = list(PlatformError.objects.filter(source=found))
+    if errors:
+        lines += ["", f"{found.name}'s own errors"]
+        for error in errors:
+            lines += [f"  {error.code:<7}" + textwrap.shorten(error.name, WIDTH - 9), wrap(error.summary, "         ")]
     return page(lines, footer(request, f"/{found.slug}"))
+
+
+def error_page(request, source: str, code: str) -> str | HttpResponsePermanentRedirect:
+    from statuscodes.api import find_error  # api imports this module's neighbours; keep the cycle out
+
+    error = find_error(source, code)
+    if not isinstance(error, PlatformError):
+        return error
+    statuses = ", ".join(str(number) for number in error.statuses) or error.status_note
+    retry = "" if error.retry == "not-applicable" else f" {error.get_retry_display()}."
+    causes, fixes = list(error.causes.all()), list(error.fixes.all())
+    fix_titles = [(f"[{fix.get_audience_display()}] {fix.title}" if fix.audience else fix.title) for fix in fixes]
+    lines = [
+        title(f"{error.source.name} {error.code} {error.name}"),
+        "",
+        wrap(error.summary),
+        "",
+        wrap(f"Arrives with HTTP {statuses}." if error.statuses else statuses),
+        wrap(f"{retry.strip()} {error.retry_note}".strip()),
+        "",
+        wrap(first_paragraph(error.description)),
+        "",
+        *items("Causes", [(c.title, c.body) for c in causes[:TOP]], len(causes)),
+        *items("Fixes", [(t, f.body) for t, f in zip(fix_titles[:TOP], fixes, strict=False)], len(fixes)),
+    ]
+    return page(lines, footer(request, error.get_absolute_url()))
 
 
 def class_page(request, slug: str) -> str:

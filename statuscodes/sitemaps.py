@@ -1,14 +1,16 @@
-"""The sitemap: every number, meaning, source, class and curated comparison page (never every possible pair)."""
+"""The sitemap: every number, meaning, source, platform error, class and curated comparison page (never every
+possible pair)."""
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.db import models
 from django.db.models import Max
 from django.urls import reverse
 
 from statuscodes.links import canonical_host
-from statuscodes.models import Comparison, Source, StatusClass, StatusCode
+from statuscodes.models import Comparison, PlatformError, Source, StatusClass, StatusCode
 
 
 class SiteSitemap(Sitemap):
@@ -53,13 +55,24 @@ class MeaningSitemap(SiteSitemap):
 
 
 class SourceSitemap(SiteSitemap):
-    """Each source's hub that lists at least one meaning."""
+    """Each source's hub that lists at least one meaning or error."""
 
     def items(self):
-        return Source.objects.filter(codes__isnull=False).distinct().order_by("slug")
+        with_pages = Source.objects.filter(models.Q(codes__isnull=False) | models.Q(errors__isnull=False))
+        return with_pages.distinct().order_by("slug")
 
     def location(self, item):
         return reverse("source_detail", args=[item.slug])
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class ErrorSitemap(SiteSitemap):
+    """Every platform error's page."""
+
+    def items(self):
+        return PlatformError.objects.select_related("source").order_by("source__slug", "code")
 
     def lastmod(self, item):
         return item.updated_at
@@ -86,6 +99,7 @@ SITEMAPS = {
     "codes": CodeSitemap,
     "meanings": MeaningSitemap,
     "sources": SourceSitemap,
+    "errors": ErrorSitemap,
     "classes": ClassSitemap,
     "comparisons": ComparisonSitemap,
 }

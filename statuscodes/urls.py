@@ -43,6 +43,13 @@ urlpatterns = [
     path("api/v1/compare/<str:slug>", api.compare, name="api_compare"),
     path("api/v1/search", api.search_results, name="api_search"),
     path("api/v1/openapi.json", api.openapi_json, name="api_openapi"),
+    path("api/v1/errors", api.errors, name="api_errors"),
+    path("api/v1/errors.csv", api.errors_csv, name="api_errors_csv"),
+    re_path(
+        r"^api/v1/errors/(?P<source>[a-z0-9-]+)/(?P<code>[A-Za-z0-9][A-Za-z0-9.]{0,19})$",
+        api.error_detail,
+        name="api_error_detail",
+    ),
     re_path(r"^api/(?P<path>[\s\S]*)$", api.not_found),  # any character, newlines too
 ]
 
@@ -53,8 +60,14 @@ NOT_RESERVED = "(?!(?:" + "|".join(sorted(re.escape(word) for word in RESERVED_W
 
 urlpatterns += [
     re_path(rf"^(?P<source>{SOURCE_SLUG})/(?P<number>[1-5][0-9]{{2}})$", views.meaning_detail, name="meaning_detail"),
+    # A platform's own error: /cloudflare/1020, /iis/500.19, /heroku/H12 (never three digits: those are meanings).
+    re_path(
+        rf"^(?P<source>{SOURCE_SLUG})/(?P<code>[A-Za-z0-9][A-Za-z0-9.]{{0,19}})$",
+        views.error_detail,
+        name="error_detail",
+    ),
     re_path(rf"^{NOT_RESERVED}(?P<source>{SOURCE_SLUG})$", views.source_detail, name="source_detail"),
-    re_path(rf"^(?P<page>{SOURCE_SLUG}(?:/[1-5][0-9]{{2}})?)/$", views.drop_trailing_slash),
+    re_path(rf"^(?P<page>{SOURCE_SLUG}(?:/[A-Za-z0-9][A-Za-z0-9.]{{0,19}})?)/$", views.drop_trailing_slash),
 ]
 
 handler404 = "statuscodes.views.page_not_found"

@@ -17,7 +17,7 @@ from statuscodes import api, database, plaintext
 from statuscodes.caching import cached_page
 from statuscodes.compare import Redirect, build_comparison, slug_from_choices
 from statuscodes.links import site_base
-from statuscodes.models import Comparison, Source, StatusClass, StatusCode
+from statuscodes.models import Comparison, PlatformError, Source, StatusClass, StatusCode
 from statuscodes.negotiation import JSON, TEXT, negotiated, representation, text_response
 from statuscodes.outline import meaning_outline
 from statuscodes.sitemaps import SITEMAPS
@@ -122,6 +122,7 @@ def meaning_page(request, meaning: StatusCode, meanings: list[StatusCode]):
     related = meaning.related_codes()
     comparisons = Comparison.objects.mentioning(meaning.number)
     causes, fixes = list(meaning.causes.all()), list(meaning.fixes.all())
+    platform_errors = PlatformError.objects.arriving_with(meaning.number)
     context = {
         "code": meaning,
         "meanings": meanings,
@@ -130,7 +131,8 @@ def meaning_page(request, meaning: StatusCode, meanings: list[StatusCode]):
         "status_class": StatusClass.objects.filter(digit=meaning.digit).first(),
         "related": related,
         "comparisons": comparisons,
-        "outline": meaning_outline(meaning, causes, fixes, bool(comparisons), bool(related)),
+        "platform_errors": platform_errors,
+        "outline": meaning_outline(meaning, causes, fixes, bool(comparisons), bool(related), bool(platform_errors)),
         "compare_ref": meaning.number if meaning is meanings[0] else f"{meaning.number}-{meaning.source.slug}",
         "api_url": reverse("api_meaning", args=[meaning.number, meaning.source.slug]),
     }
@@ -146,7 +148,30 @@ def source_detail(request, source: str):
     if found is None:
         raise Http404(f"No source {source!r}")
     codes = StatusCode.objects.listing().filter(source=found)
-    return render(request, "statuscodes/source_detail.html", {"source": found, "codes": codes})
+    errors = PlatformError.objects.filter(source=found)
+    return render(request, "statuscodes/source_detail.html", {"source": found, "codes": codes, "errors": errors})
+
+
+@read_only
+@cached_page(variant=representation)
+@negotiated(json=api.error_document, text=plaintext.error_page)
+def error_detail(request, source: str, code: str):
+    """/cloudflare/1020, /iis/500.19, /heroku/H12: a platform's own error and the statuses it comes with."""
+    error = api.find_error(source, code)
+    if not isinstance(error, PlatformError):
+        return error  # the canonical spelling: /heroku/h12 -> /heroku/H12
+    causes, fixes = list(error.causes.all()), list(error.fixes.all())
+    related = error.related_code_meanings()
+    related_errors = error.related_error_list()
+    context = {
+        "error": error,
+        "statuses": error.status_codes(),
+        "related": related,
+        "related_errors": related_errors,
+        "outline": meaning_outline(error, causes, fixes, None, bool(related or related_errors)),
+        "api_url": reverse("api_error_detail", args=[error.source.slug, error.code]),
+    }
+    return render(request, "statuscodes/error_detail.html", context)
 
 
 @read_only

@@ -59,3 +59,30 @@ def code_structured_data(context, code: StatusCode, status_class: StatusClass | 
         ],
     }
     return json_ld({"@context": "https://schema.org", "@graph": [article, breadcrumbs]})
+
+
+@register.simple_tag(takes_context=True)
+def error_structured_data(context, error) -> SafeString:
+    """A TechArticle about a platform error, under its platform's hub."""
+    url = context["canonical_url"]
+    site = urljoin(url, "/")
+    trail = [("Status codes", site), (error.source.name, urljoin(url, f"/{error.source.slug}")), (error.code, url)]
+    article = {
+        "@type": "TechArticle",
+        "headline": f"{error.source.name} error {error.code}: {error.name}",
+        "description": error.summary,
+        "url": url,
+        "inLanguage": "en",
+        "dateModified": error.reviewed.isoformat(),
+        "about": {"@type": "DefinedTerm", "name": f"{error.code} {error.name}", "termCode": error.code,
+                  "description": error.summary},
+        "isPartOf": {"@type": "WebSite", "name": "statuscodes", "url": site},
+    }  # fmt: skip
+    breadcrumbs = {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": item}
+            for position, (name, item) in enumerate(trail, start=1)
+        ],
+    }
+    return json_ld({"@context": "https://schema.org", "@graph": [article, breadcrumbs]})

@@ -116,6 +116,69 @@ def code_file(code: int, source: str = "iana", **fields) -> str:
     return CODE.format(**values)
 
 
+ERROR = """---
+error: '{error}'
+source: {source}
+name: {name}
+statuses: {statuses}
+status_note: {status_note}
+shows_in: [page]
+aliases: {aliases}
+summary: {summary}
+spec:
+  document: Vendor docs, error {error}
+  url: https://docs.example/errors/{error}
+retry: {retry}
+retry_note: Asking again meets the same rule.
+related_codes: {related_codes}
+related_errors: {related_errors}
+reviewed: 2026-11-30
+---
+
+## Description
+
+{description}
+
+## When you see it
+
+- A page that says error {error}.
+
+## Causes
+
+### A rule matched
+
+The platform refused the request.
+
+## Fixes
+
+### [visitor] Ask the owner
+
+Tell the site's owner what you were doing.
+
+### [owner] Change the rule
+
+Edit the rule that matched.
+"""
+
+
+def error_file(error: str, source: str = "cloudflare", **fields) -> str:
+    values = {
+        "error": error,
+        "source": source,
+        "name": f"Error {error} name",
+        "statuses": "[403]",
+        "status_note": "''",
+        "aliases": "[]",
+        "summary": f"What error {error} means in one line.",
+        "retry": "never",
+        "related_codes": "[]",
+        "related_errors": "[]",
+        "description": DESCRIPTION,
+    }
+    values.update(fields)
+    return ERROR.format(**values)
+
+
 COMPARISON = """---
 codes: {codes}
 title: {title}
@@ -172,7 +235,8 @@ VENDORS = [("cloudflare", "Cloudflare", "vendor", 10), ("esri", "Esri", "vendor"
 
 @pytest.fixture
 def small_site(write_tree, db):
-    """A loaded site: 404 and 410 (IANA), 521 (Cloudflare), 499 for nginx and Esri, 200."""
+    """A loaded site: 404 and 410 (IANA), 521 (Cloudflare), 499 for nginx and Esri, 200, and one
+    platform error (Cloudflare's 1020, said here to come with 404)."""
     root = write_tree(
         {
             "codes/200-iana.md": code_file(
@@ -193,6 +257,8 @@ def small_site(write_tree, db):
         },
         extra_sources=VENDORS,
     )
+    (root / "errors/cloudflare").mkdir(parents=True)
+    (root / "errors/cloudflare/1020.md").write_text(error_file("1020", name="Access Denied", statuses="[404]"))
     call_command("load_content", path=root, stdout=io.StringIO())
     return root
 

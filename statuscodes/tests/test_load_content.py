@@ -30,7 +30,7 @@ def test_a_second_run_changes_nothing_not_even_timestamps(small_site):
     before, revision = snapshot(), Revision.current().number
     output = load(small_site)
     assert output.startswith("Nothing changed")
-    assert "0 created, 0 updated, 15 unchanged, 0 removed, 0 skipped" in output
+    assert "0 created, 0 updated, 16 unchanged, 0 removed, 0 skipped" in output
     assert snapshot() == before
     assert Revision.current().number == revision
 
@@ -44,7 +44,7 @@ def test_the_summary_counts_created_updated_and_removed(small_site):
     )
     (small_site / "codes/418-iana.md").write_text(code_file(418, name="(Unused)"))
     output = load(small_site)
-    assert "1 created, 1 updated, 13 unchanged, 1 removed, 0 skipped" in output
+    assert "1 created, 1 updated, 14 unchanged, 1 removed, 0 skipped" in output
     assert StatusCode.objects.get(number=404).name == "Not Found Here"
     assert not StatusCode.objects.filter(number=410).exists()
 

@@ -42,6 +42,9 @@ def test_every_api_url_is_described(client, small_site):
         "api_openapi": "/api/v1/openapi.json",
         "api_search": "/api/v1/search",
         "api_compare": "/api/v1/compare/{slug}",
+        "api_errors": "/api/v1/errors",
+        "api_errors_csv": "/api/v1/errors.csv",
+        "api_error_detail": "/api/v1/errors/{source}/{code}",
     }
     assert routes <= set(examples), f"name the documented path of {routes - set(examples)} here"
     assert {examples[name] for name in routes} == documented
@@ -92,6 +95,7 @@ EXISTING = {
     "/api/v1/classes/{class}": {"path_parameters": {"class": "4xx"}},
     "/api/v1/compare/{slug}": {"path_parameters": {"slug": "404-vs-410"}},
     "/api/v1/search": {"query": {"q": "gone"}},
+    "/api/v1/errors/{source}/{code}": {"path_parameters": {"source": "cloudflare", "code": "1020"}},
 }
 NO_GZIP = {"Accept-Encoding": "identity"}  # the WSGI client does not undo gzip, as a real client would
 
