@@ -21,6 +21,7 @@ PAGES = {
     "number with vendor meanings": "/451",
     "one meaning of a number": "/esri/499",
     "source": "/nginx",
+    "platform error": "/cloudflare/1020",
     "curated comparison": "/compare/502-vs-504",
     "generated comparison": "/compare/404-vs-521",
     "search results": "/search?q=gateway",

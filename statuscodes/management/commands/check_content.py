@@ -29,8 +29,8 @@ class Command(BaseCommand):
             self.stderr.write(str(problem))
         if problems:
             raise CommandError(f"{len(problems)} problem(s) in {root}.")
-        codes = len(tree.records.get("codes", {}))
-        self.stdout.write(f"{root}: {codes} meanings meet the bar.")
+        codes, errors = len(tree.records.get("codes", {})), len(tree.records.get("errors", {}))
+        self.stdout.write(f"{root}: {codes} meanings and {errors} platform errors meet the bar.")
 
     def list_stale(self, tree) -> None:
         today = datetime.date.today()
