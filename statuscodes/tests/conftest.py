@@ -266,13 +266,16 @@ def small_site(write_tree, db):
 @pytest.fixture(autouse=True)
 def clear_cache():
     """Each test starts cold: no cached pages, and the revision read again (tests roll it back)."""
+    from statuscodes import error_search
     from statuscodes.caching import forget_process_state
 
     cache.clear()
     forget_process_state()
+    error_search.forget()
     yield
     cache.clear()
     forget_process_state()
+    error_search.forget()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -264,3 +264,26 @@ def test_the_admin_refuses_what_the_file_could_not_hold(error_site, editors, fie
     assert response.status_code == 200 and message in response.content.decode().lower()  # "Must list ..."
     error.refresh_from_db()
     assert getattr(error, field) != value
+
+
+@pytest.mark.parametrize(
+    "query, found",
+    [
+        ("1020", ["1020"]),
+        ("error 1020", ["1020"]),
+        ("Cloudflare Error 1015", ["1015"]),
+        ("h12", ["H12"]),
+        ("HTTP Error H12", ["H12"]),
+        ("heroku request timeout", ["H12"]),
+        ("access denied", ["1020"]),
+        ("rate limited", ["1015"]),
+        ("9999", []),
+        ("gateway timeout", ["H12"]),  # a timeout too, listed apart from 504 in its own section
+        ("i am a teapot", []),
+        ("cloudflare", []),
+    ],
+)
+def test_errors_are_found_by_code_as_typed_and_by_their_words(error_site, query, found):
+    from statuscodes.error_search import search_errors
+
+    assert [hit.error.code for hit in search_errors(query)] == found
