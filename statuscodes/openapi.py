@@ -177,6 +177,10 @@ def schemas(source_slugs: list[str]) -> dict:
                             "code": CODE,
                             "name": STRING,
                             "source": source_slug,
+                            "source_name": {
+                                "type": "string",
+                                "description": "who defines this meaning, e.g. Cloudflare",
+                            },
                             "summary": STRING,
                             "url": PATH,
                             "score": {"type": "number", "description": "relevance; higher is better"},

@@ -10,14 +10,23 @@ edit is searchable on the next query. A query is split into tokens:
 - any other word is scored per field (name > aliases > summary > headings > when > body), each
   word counting once for the best place it appears, BM25-style. An unknown or very rare word is
   also read as the start of a longer word (async, gatew) and as a typo of the nearest common
-  ones (gatway), and a few synonyms stand in for words the content does not use.
+  ones (gatway; but "linkedin" is not "linked" with two letters more), and a few synonyms stand
+  in for words the content does not use.
 
-On top of that: two neighbouring words found side by side count again as a phrase; a name or
-former name the query covers closely earns a bonus, so "gateway timeout" puts 504 above every
-page that mentions gateways and timeouts; so does a summary or "when you see it" line holding
-several of the words; and every score is scaled by the share of the query's words it matched.
-Ties go to official meanings, then by number, then by source rank: the order never depends on
-anything but the content.
+On top of that: two neighbouring words found side by side count again as a phrase, and three or
+more pair after pair (a pasted log line, "upstream prematurely closed") earn a bonus when one
+of them is distinctive; a name or former name the query covers closely earns a bonus, so
+"gateway timeout" puts 504 above every page that mentions gateways and timeouts; so does a
+summary or "when you see it" line holding several of the words; every score is scaled by the
+share of the query's words it matched, and a meaning no longer in use (obsolete, unused,
+deprecated) steps back behind current ones. Ties go to official meanings, then by number, then
+by source rank: the order never depends on anything but the content.
+
+What is listed stops at a relevance floor: a result under a tenth of the best one's score is a
+passing mention, and a query whose telling words are found nowhere ("linkedin error") lists
+nothing rather than pages that merely say "error". notes() then says what the reference does
+not hold: a number that is no status code (999), one nothing here uses (299), the words found
+nowhere and who the codes here do come from.
 """
 
 import gc
@@ -66,8 +75,20 @@ NAME_BONUS = 20.0  # times how closely the query covers a name or former name
 # Several of the query's words in one short passage: times the share of the words it holds.
 PASSAGE_BONUS = {"summary": 25.0, "when": 5.0}
 PHRASE_WEIGHT = 1.0  # two words side by side ("rate limit") count again as a phrase
+# Three or more of the query's words found pair after pair, as in a pasted log line ("upstream
+# prematurely closed"): times the share of the query's words the run spans.
+RUN_BONUS = 10.0
+DISTINCTIVE = 0.1  # ... when one of them is in at most this share of meanings
 COORDINATION = 1.0  # scores are scaled by (share of the query's words matched) ** this
 OFFICIAL_PRIOR = 1.03  # near-ties go to the official meaning
+# The relevance floor: a result scoring under this share of the best one is a passing mention
+# that only pads the list, and a list whose best is under MIN_SCORE (a common word mentioned
+# once, or a doubtful typo correction) is no answer at all: nothing is listed instead.
+FLOOR_SHARE = 0.1
+MIN_SCORE = 1.0
+# A meaning no longer in use ranks below a current one that matches about as well: "origin refused
+# connection" wants 521, not the retired Railgun's 527, which says the same words.
+STATUS_PRIOR = {"obsolete": 0.8, "unused": 0.8, "deprecated": 0.9}
 RARE = 2  # a word in this few meanings may be a typo of a common one
 UBIQUITOUS = 0.8  # a word in more than this share of meanings is nearly a stopword
 PREFIX_MATCH, SYNONYM_MATCH = 0.6, 0.6  # what a completed or synonym word is worth
@@ -95,7 +116,11 @@ SYNONYMS = {
     "modified": ("changed", "transformed"),
     "missing": ("required",),  # many names read "X Required": Length, Precondition, Token
     "denied": ("forbidden",),
+    "refused": ("refusal",),
 }
+# Words that only say "a status code" ("error 999", "http status linkedin"): when every other
+# word of a query is found nowhere, matches on these alone are no answer.
+FILLER = frozenset("code codes err error errors http https number response status".split())
 # A number followed by one of these is a quantity ("100 seconds"), not a status code.
 UNITS = frozenset(
     "s sec secs second seconds ms millisecond milliseconds min mins minute minutes "
@@ -111,6 +136,10 @@ class QueryError(ValueError):
     """A query that cannot be searched: empty, too long, or an impossible limit."""
 
 
+# Said to API clients (/api/v1/search, /search as JSON or text); the HTML page shows its examples.
+EMPTY_QUERY = "Missing or empty parameter 'q': type what you are looking for, a code such as 504, a name or a symptom."
+
+
 # ---------------------------------------------------------------------------------------------
 # Words
 
@@ -121,7 +150,8 @@ def normalise(text: str) -> str:
 
 
 def stem(word: str) -> str:
-    """A deliberately small stemmer: plurals and -ed/-ing, so "limited" finds "rate limit"."""
+    """A deliberately small stemmer: plurals, -ed/-ing and -ction/-ssion, so "limited" finds "rate
+    limit" and "connected" finds "connection"."""
     if len(word) < 4 or not word.isalpha() or word == "https":
         return word
     if word.endswith(("ies", "ied")) and len(word) > 4:
@@ -136,6 +166,8 @@ def stem(word: str) -> str:
             break
     if word.endswith("e") and len(word) > 3:  # refuse, refused -> refus
         word = word[:-1]
+    elif word.endswith(("ction", "ssion")) and len(word) > 7:  # connection -> connect, like connected
+        word = word[:-3]
     return word
 
 
@@ -197,6 +229,7 @@ class Entry:
     summary: str
     url: str
     texts: dict[str, str]  # field name (a key of FIELD_WEIGHTS) -> text
+    status: str = "current"  # current, deprecated, obsolete, unused, experimental or temporary
 
     @cached_property
     def passages(self) -> tuple[tuple[str, frozenset], ...]:
@@ -218,6 +251,7 @@ def entry_for(code) -> Entry:
         aliases=list(code.aliases),
         summary=code.summary,
         url=code.get_absolute_url(),
+        status=code.status,
         texts={
             "name": code.name,
             "aliases": "\n".join(code.aliases),
@@ -262,6 +296,7 @@ class SearchResult:
             "code": self.code,
             "name": self.name,
             "source": self.source,
+            "source_name": self.source_name,
             "summary": self.summary,
             "url": self.url,
             "score": round(self.score, 3),
@@ -385,7 +420,13 @@ class Index:
             stem(word): tuple(" ".join(stem(w) for w in other.split()) for other in others)
             for word, others in SYNONYMS.items()
         }
-        self.priors = [OFFICIAL_PRIOR if entry.official else 1.0 for entry in self.entries]
+        ranks = {entry.source_name: (entry.source_rank, entry.source) for entry in self.entries}
+        self.source_names = sorted(ranks, key=ranks.get)  # who defines the meanings, by rank
+        # One float object per distinct prior, shared: the ranking reads one per candidate, and
+        # ten thousand scattered floats cost it a few percent in cache misses.
+        shared: dict[float, float] = {}
+        priors = ((OFFICIAL_PRIOR if e.official else 1.0) * STATUS_PRIOR.get(e.status, 1.0) for e in self.entries)
+        self.priors = [shared.setdefault(prior, prior) for prior in priors]
         for entry in self.entries:
             entry.passages  # noqa: B018 - stemmed now, once, rather than by the first results page
         self.score_fields()
@@ -477,7 +518,9 @@ class Index:
         candidates |= {v for v in variants if v in self.stems}
         candidates.discard(word)
         scored = [(c, edit_distance(word, c, limit)) for c in candidates]
-        scored = [(c, d) for c, d in scored if d <= limit]
+        # Two letters more than a known word is another word, not a typo of it: "linkedin" is
+        # not "linked", as "cloudflared" (one letter more) may well be "cloudflare".
+        scored = [(c, d) for c, d in scored if d <= limit and not (d > 1 and word.startswith(c))]
         best = min((d for _, d in scored), default=None)
         return sorted({(self.stems[c], d) for c, d in scored if d == best})
 
@@ -491,6 +534,8 @@ class Index:
         if not tokens:  # punctuation, emoji or only the commonest words: nothing to look for
             return []
         options = [self.alternatives(token) if token.kind == "word" else None for token in tokens]
+        if self.nothing_specific(tokens, options):
+            return []
         # A word in nearly every meaning ("request", "not") tells little and costs the most: it
         # is left out of scoring when the query has other words, but still counts in names.
         common = [o is not None and not (o.keys() - self.ubiquitous) for o in options]
@@ -521,8 +566,12 @@ class Index:
             for doc, score in scores.items():
                 totals[doc] += score
                 matched[doc] += 1
-        for doc, score in self.phrase_scores(matches).items():
+        phrase_scores, runs = self.phrase_scores(matches)
+        for doc, score in phrase_scores.items():
             totals[doc] += score
+        for doc, run in runs.items():
+            if run >= 2:  # two pairs in a row: three words
+                totals[doc] += RUN_BONUS * (run + 1) / len(matches)
         for doc, cover in self.name_covers(matches).items():
             totals[doc] += NAME_BONUS * cover
         for doc, bonus in self.passage_bonuses(telling, common_words).items():
@@ -532,7 +581,27 @@ class Index:
         finals = {doc: total * shares[matched[doc]] * priors[doc] for doc, total in totals.items()}
         terms = frozenset(t for options, _ in matches for t in options if " " not in t)
         terms |= {t.text for t in tokens if t.kind == "number"}
-        return [self.result(doc, score, terms) for doc, score in self.best(finals, limit)]
+        top = self.best(finals, limit)
+        # The codes a number or class names are listed whatever they score; the floor weighs
+        # the rest against the best of the rest, so "504" still lists the pages that cite 504.
+        anchors = tuple(token.text for token in tokens if token.kind != "word")
+        named = [bool(anchors) and str(self.entries[doc].number).startswith(anchors) for doc, _ in top]
+        rest = [score for (_, score), is_named in zip(top, named, strict=True) if not is_named]
+        floor = max(MIN_SCORE, FLOOR_SHARE * rest[0]) if rest else 0.0
+        return [
+            self.result(doc, score, terms)
+            for (doc, score), is_named in zip(top, named, strict=True)
+            if is_named or score >= floor
+        ]
+
+    @staticmethod
+    def nothing_specific(tokens: list[Token], options: list) -> bool:
+        """A query whose telling words are all found nowhere, the rest filler: "linkedin error",
+        "status 999". A list of pages that merely say "error" would not answer it."""
+        unknown = [not found for found in options if found is not None]
+        if not any(unknown) or len(unknown) < len(tokens):  # numbers and classes are specific
+            return False
+        return all(missing or token.text in FILLER for token, missing in zip(tokens, unknown, strict=True))
 
     def token_scores(self, options: dict[str, float]) -> tuple[dict[int, float], set[int]]:
         """Each entry's best score for any of the options; a vendor word counts as the vendor."""
@@ -554,16 +623,44 @@ class Index:
         scores.update(vendor_scores)  # exactly alike for all of a vendor's meanings
         return scores, set(vendor_scores)
 
-    def phrase_scores(self, matches: list) -> dict[int, float]:
-        """Two neighbouring words found side by side ("rate limit") count again, as a phrase."""
+    def phrase_scores(self, matches: list) -> tuple[dict[int, float], dict[int, int]]:
+        """Two neighbouring words found side by side ("rate limit") count again, as a phrase.
+
+        Also, per entry, the longest run of two or more neighbouring pairs it holds one after
+        another that takes in a distinctive word: "upstream prematurely" then "prematurely
+        closed" is most likely those three words as written, the log line a reader pasted. Runs
+        of everyday words ("redirect after post") say little more than their pairs do.
+        """
         found: dict[int, float] = defaultdict(float)
+        holders: list[tuple] = []  # per pair: the entries that hold it, and those its vendors explain
         for (first, vendor_first), (second, vendor_second) in zip(matches, matches[1:], strict=False):
             pairs = {f"{a} {b}": wa * wb for a, wa in first.items() for b, wb in second.items()}
             scores, _ = self.token_scores(pairs)
             for doc, score in scores.items():
                 if doc not in vendor_first and doc not in vendor_second:  # "microsoft iis" is one vendor
                     found[doc] += PHRASE_WEIGHT * score
-        return found
+            if len(matches) > 2:
+                holders.append((scores.keys(), vendor_first | vendor_second))  # a view: no copy
+        return found, self.runs(matches, holders)
+
+    def runs(self, matches: list, holders: list[tuple]) -> dict[int, int]:
+        """Entry -> its longest run of consecutive pairs (two or more) with a distinctive word."""
+        runs: dict[int, int] = {}
+        if len(holders) < 2:
+            return runs
+        bar = DISTINCTIVE * len(self.entries)
+        distinctive = [0]  # how many of the first i words are distinctive
+        for options, _ in matches:
+            distinctive.append(distinctive[-1] + any(self.frequency(t) <= bar for t in options))
+        starts: dict[int, int] = {}  # entry -> the first pair of its run through the previous pair
+        for position in range(1, len(holders)):
+            (before, explained_before), (holding, explained) = holders[position - 1], holders[position]
+            both = (before & holding) - explained_before - explained
+            starts = {doc: starts.get(doc, position - 1) for doc in both}
+            for doc, start in starts.items():  # the run holds words start .. position + 1
+                if distinctive[position + 2] > distinctive[start]:
+                    runs[doc] = max(runs.get(doc, 0), position + 1 - start)
+        return runs
 
     def name_covers(self, matches: list) -> dict[int, float]:
         """How closely the query's words cover each name or alias (Jaccard, 0 to 1), best per entry.
@@ -661,6 +758,56 @@ class Index:
 
 
 # ---------------------------------------------------------------------------------------------
+# What to say beyond the results: honest answers for what the reference does not hold
+
+FIRST_CODE, LAST_CODE = 100, 599  # RFC 9110, section 15: every valid status code is in this range
+NOT_A_CODE = "{n} is not a registered HTTP status code: standard codes run from 100 to 599."
+NOBODY_DEFINES = (  # ... and when nothing here even mentions it
+    "No source in this reference defines {n}. Some sites send numbers outside the registry; only the site "
+    "that sends one can say what it means."
+)
+UNUSED_NUMBER = "Nothing in this reference is numbered {n}: none of the registered or vendor codes listed here uses it."
+
+
+def quoted(words: list[str]) -> str:
+    marked = [f"\u201c{word}\u201d" for word in words]
+    return marked[0] if len(marked) == 1 else ", ".join(marked[:-1]) + " or " + marked[-1]
+
+
+def notes_for(index: "Index", query: str, listed: bool) -> list[str]:
+    """Plain sentences about a normalised query: each number no meaning has (999 is no status
+    code; 299 is in range but unused), the words found nowhere in the reference and, when
+    nothing is listed, who the codes here come from, so "linkedin" learns that LinkedIn is not
+    among them. A query whose words are only mentioned in passing is told so.
+    """
+    raw = [w.replace("'", "") for w in WORD.findall(query)]
+    tokens = parse(query)
+    notes, unknown, numbers = [], [], set()
+    not_a_code = NOT_A_CODE if listed else NOT_A_CODE + " " + NOBODY_DEFINES
+    if len(raw) == 1 and raw[0].isdigit() and not (tokens and tokens[0].kind in ("prefix", "number")):
+        numbers.add(raw[0])  # a lone number of any length that is no code and no class: 0, 60, 1016
+        notes.append(not_a_code.format(n=raw[0]))
+    for token in tokens:
+        if token.kind == "number" and token.text not in index.by_prefix:
+            notes.append(UNUSED_NUMBER.format(n=token.text))
+        elif token.kind == "word" and token.text.isdigit() and len(token.text) == 3:
+            # 999, 600, 000: three digits outside 100-599 (one inside is a quantity: 100 seconds)
+            if not FIRST_CODE <= int(token.text) <= LAST_CODE and token.text not in numbers:
+                numbers.add(token.text)
+                notes.append(not_a_code.format(n=token.text))
+        elif token.kind == "word" and not index.alternatives(token) and token.text not in unknown:
+            unknown.append(token.text)
+    if unknown:
+        which = "it is not the name of any source here" if len(unknown) == 1 else "none of them names a source here"
+        notes.append(f"No page here mentions {quoted(unknown)}, and {which}.")
+        if not listed:
+            notes.append(f"The codes here are defined by {', '.join(index.source_names)}.")
+    elif not listed and not notes and any(token.kind == "word" for token in tokens):
+        notes.append("Those words turn up here only in passing: no code is about them.")
+    return notes
+
+
+# ---------------------------------------------------------------------------------------------
 # The one function
 
 
@@ -693,10 +840,15 @@ class IndexCache:
 index_cache = IndexCache()
 
 
+def notes(query: str, results: list[SearchResult]) -> list[str]:
+    """What a reader should know beyond the results of a query search() accepted (see notes_for)."""
+    return notes_for(index_cache.get(), normalise(query)[:MAX_QUERY_LENGTH], listed=bool(results))
+
+
 def search(query: str, limit: int = 20) -> list[SearchResult]:
     """The meanings that best match what someone typed, best first."""
     if not isinstance(query, str) or not re.search(SOMETHING, query):
-        raise QueryError("Type what you are looking for: a code such as 504, a name, or a symptom.")
+        raise QueryError(EMPTY_QUERY)
     if len(query) > MAX_QUERY_LENGTH:
         raise QueryError(f"The search is {len(query)} characters long; the limit is {MAX_QUERY_LENGTH}.")
     if not 1 <= limit <= MAX_LIMIT:

@@ -1,4 +1,8 @@
-"""/search: the search page, a number straight to its page, anything else the best meanings."""
+"""/search: the search page, a number straight to its page, anything else the best meanings.
+
+Like the other pages it negotiates on Accept alone: JSON is /api/v1/search's document (and its
+400 errors), plain text is one line per result, and each has its own cache entry and ETag.
+"""
 
 import re
 
@@ -7,19 +11,49 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from statuscodes import api
 from statuscodes import search as code_search
 from statuscodes.caching import cached_page
+from statuscodes.links import site_base
+from statuscodes.negotiation import negotiated, representation, text_response
 from statuscodes.views import read_only, site_context
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # never echoed back into a page
 
 
+def search_text(request):
+    """The terminal's answer: a line per result (number, name, who defines it, its full URL),
+    best first, or one line saying why nothing is listed; a bad query is a 400 saying why.
+
+    Columns are padded with at least two spaces (names hold single spaces only), so
+    `awk -F '  +'` splits them; a number that is a code is listed, not redirected, since curl
+    does not follow redirects unless asked.
+    """
+    query = request.GET.get("q", "")
+    try:
+        results = code_search.search(query)
+    except code_search.QueryError as problem:
+        return text_response(f"{problem}\n", status=400)
+    if not results:
+        query = " ".join(CONTROL_CHARACTERS.sub(" ", query).split())
+        notes = code_search.notes(query, results)
+        return " ".join(notes or [f"No status code matches \u201c{query}\u201d."]) + "\n"
+    base = site_base(request)
+    rows = [(str(r.code), r.name, r.source_name, base + r.url) for r in results]
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    return "".join(
+        "  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[3]]) + "\n"
+        for row in rows
+    )
+
+
 @read_only
-@cached_page(params=("q",))
+@cached_page(params=("q",), variant=representation)
+@negotiated(json=api.search_document, text=search_text)
 def search(request):
     """/search?q=: a number goes straight to its page; anything else lists the best meanings."""
     query = CONTROL_CHARACTERS.sub(" ", request.GET.get("q", ""))
-    if not query.strip():
+    if not re.search(code_search.SOMETHING, query):  # nothing typed but spaces: the examples
         return render(request, "statuscodes/search_results.html", {"query": ""})
     try:
         results = code_search.search(query)
@@ -32,5 +66,10 @@ def search(request):
     # One canonical address per query however it was typed; pages with results may be indexed.
     normalised = " ".join(query.lower().split())
     canonical = site_context(request)["canonical_url"] + "?" + urlencode({"q": normalised})
-    context = {"query": query, "results": results, "canonical_search_url": canonical}
+    context = {
+        "query": query,
+        "results": results,
+        "notes": code_search.notes(query, results),
+        "canonical_search_url": canonical,
+    }
     return render(request, "statuscodes/search_results.html", context)

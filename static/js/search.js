@@ -104,7 +104,11 @@
         title.appendChild(el("span", "num c" + String(result.code).charAt(0), String(result.code)));
         title.appendChild(document.createTextNode(" "));
         title.appendChild(marked(result.name, query));
-        if (result.source !== "iana") title.appendChild(el("span", "badge vendor", result.source));
+        // The vendor's display name ("AWS Elastic Load Balancing"), as the results page shows it;
+        // the slug only from an older API that did not send the name.
+        if (result.source !== "iana") {
+          title.appendChild(el("span", "badge vendor", result.source_name || result.source));
+        }
         option.appendChild(title);
         option.appendChild(el("span", "suggestion-summary")).appendChild(marked(result.summary, query));
         option.addEventListener("mousedown", function (event) {
