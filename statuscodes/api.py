@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from statuscodes import openapi, search
+from statuscodes import error_search, openapi, search
 from statuscodes.caching import cached_page
 from statuscodes.compare import SEPARATOR, Redirect, build_comparison
 from statuscodes.content import CodeKind, ErrorKind
@@ -332,7 +332,8 @@ def search_document(request) -> dict:
         results = search.search(query)
     except search.QueryError as exc:
         raise BadQuery(str(exc)) from None
-    return {"query": query, "results": [result.to_dict() for result in results]}
+    errors = [hit.to_dict() for hit in error_search.search_errors(query)]
+    return {"query": query, "results": [result.to_dict() for result in results], "errors": errors}
 
 
 def canonical_location(request, canonical: Redirect) -> str:

@@ -128,6 +128,10 @@ def schemas(source_slugs: list[str]) -> dict:
         "PlatformErrorSummary": obj(error_summary, "The short form of a platform's own error."),
         "PlatformError": obj(platform_error, "A platform's own error (Cloudflare 1020, IIS 500.19, Heroku H12)."),
         "PlatformErrorList": obj({"count": {"type": "integer"}, "results": array(ref("PlatformErrorSummary"))}),
+        "PlatformErrorHit": obj(
+            {**error_summary, "score": {"type": "number", "description": "relevance; higher is better"}},
+            "A platform error that matches a search.",
+        ),
         "Error": obj({"error": STRING, "status": {"type": "integer"}}, "Every error, with its HTTP status."),
         "Prose": obj({"markdown": STRING, "html": {"type": "string", "description": "sanitised HTML"}}),
         "Source": obj(
@@ -187,6 +191,11 @@ def schemas(source_slugs: list[str]) -> dict:
                         }
                     )
                 ),
+                "errors": {
+                    **array(ref("PlatformErrorHit")),
+                    "description": "platform errors that match, apart from the codes: the code as the platform "
+                    "writes it (1020, error 500.19, h12) or their words; at most 8",
+                },
             },
             "The best matches first, at most 20.",
         ),

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from statuscodes import api
+from statuscodes import api, error_search
 from statuscodes import search as code_search
 from statuscodes.caching import cached_page
 from statuscodes.links import site_base
@@ -34,12 +34,17 @@ def search_text(request):
         results = code_search.search(query)
     except code_search.QueryError as problem:
         return text_response(f"{problem}\n", status=400)
-    if not results:
+    errors = error_search.search_errors(query)
+    if not results and not errors:
         query = " ".join(CONTROL_CHARACTERS.sub(" ", query).split())
         notes = code_search.notes(query, results)
         return " ".join(notes or [f"No status code matches \u201c{query}\u201d."]) + "\n"
     base = site_base(request)
     rows = [(str(r.code), r.name, r.source_name, base + r.url) for r in results]
+    # Platform errors after the codes, as on the page: the same columns, the code as the platform writes it.
+    rows += [
+        (hit.error.code, hit.error.name, hit.error.source.name, base + hit.error.get_absolute_url()) for hit in errors
+    ]
     widths = [max(len(row[column]) for row in rows) for column in range(3)]
     return "".join(
         "  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[3]]) + "\n"
@@ -63,13 +68,19 @@ def search(request):
     number = query.strip()
     if re.fullmatch(r"[1-5][0-9]{2}", number) and results and results[0].code == int(number):
         return HttpResponseRedirect(reverse("code_detail", args=[number]))
+    errors = error_search.search_errors(query)
+    exact = [hit for hit in errors if hit.exact]
+    if len(exact) == 1:  # "1020", "error 500.19", "h12": the one error with that code
+        return HttpResponseRedirect(exact[0].error.get_absolute_url())
     # One canonical address per query however it was typed; pages with results may be indexed.
     normalised = " ".join(query.lower().split())
     canonical = site_context(request)["canonical_url"] + "?" + urlencode({"q": normalised})
     context = {
         "query": query,
         "results": results,
-        "notes": code_search.notes(query, results),
+        "errors": errors,
+        # a number such as 1016 is no status code, but the platform errors below explain it
+        "notes": [] if errors else code_search.notes(query, results),
         "canonical_search_url": canonical,
     }
     return render(request, "statuscodes/search_results.html", context)

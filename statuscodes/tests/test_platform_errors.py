@@ -287,3 +287,20 @@ def test_errors_are_found_by_code_as_typed_and_by_their_words(error_site, query,
     from statuscodes.error_search import search_errors
 
     assert [hit.error.code for hit in search_errors(query)] == found
+
+
+@pytest.mark.parametrize("query, location", [("1020", "/cloudflare/1020"), ("error h12", "/heroku/H12")])
+def test_searching_an_errors_code_goes_to_its_page(client, error_site, query, location):
+    response = client.get("/search", {"q": query})
+    assert response.status_code == 302 and response["Location"] == location
+
+
+def test_search_lists_errors_apart_from_the_codes_in_every_form(client, error_site):
+    html = client.get("/search", {"q": "access denied"}).content.decode()
+    assert '<h2 id="platform-error-results">Platform errors</h2>' in html and '<a href="/cloudflare/1020">' in html
+    data = client.get("/api/v1/search", {"q": "rate limited"}).json()
+    assert [e["code"] for e in data["errors"]] == ["1015"] and data["errors"][0]["url"] == "/cloudflare/1015"
+    assert client.get("/search", {"q": "rate limited"}, HTTP_ACCEPT="application/json").json() == data
+    text = client.get("/search", {"q": "h12"}, HTTP_ACCEPT="text/plain").content.decode()
+    assert "H12  Request timeout  Heroku  http://testserver/heroku/H12" in text
+    assert client.get("/api/v1/search", {"q": "gone"}).json()["errors"] == []
