@@ -8,6 +8,8 @@ Loads content/ into a throwaway SQLite database with production settings, then t
 - `search()` as the views call it (one revision lookup in the database, then the ranking);
 - the ranking alone, on the real corpus and on a synthetic corpus generated in memory from the
   real text (names, summaries and sentences recombined, numbers and vendors drawn at random).
+- the platform errors' search (statuscodes/error_search.py) that /search and the API run beside
+  it, as the ratio of search() with it to search() alone, in turn in one process.
 Every query of statuscodes/tests/relevance.tsv is run `rounds` times; times are per query.
 
 With --against, another version of statuscodes/search.py (say `git show HEAD:statuscodes/search.py
@@ -310,6 +312,14 @@ def main() -> None:
         search.search("warm up")  # builds the cached index of the current revision
         report("  search() with the revision lookup", timed(search.search, queries, args.rounds))
         report("  ranking alone", timed(lambda q: index.search(q, 20), queries, args.rounds))
+        from statuscodes import error_search
+
+        error_search.search_errors("warm up")
+        print(f"  platform errors: {len(error_search.indexed())}, searched beside the codes by /search and the API")
+        with_errors = timed_against(
+            lambda q: (search.search(q), error_search.search_errors(q)), search.search, queries, args.rounds
+        )
+        compare("  search() with the errors' search, vs alone", with_errors)
         other = load_other(args.against) if args.against else None
         if other:
             theirs = other.Index(real)

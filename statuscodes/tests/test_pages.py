@@ -311,3 +311,11 @@ def test_a_registry_placeholder_name_is_led_by_the_name_people_search_for(client
     html = client.get("/418").content.decode()
     assert "<title>418 I&#x27;m a teapot (Unused): meaning, causes and fixes</title>" in html
     assert StatusCode.objects.get(number=418).name == "(Unused)"  # the registry's name is kept
+
+
+def test_a_vendor_badge_stays_on_the_line_of_the_name_it_labels(client, small_site):
+    """A no-break space ties each badge to the name's last word, so it never wraps onto a line alone."""
+    for path in ("/", "/4xx"):
+        html = client.get(path).content.decode()
+        assert 'Client Closed Request</a>&nbsp;<span class="badge vendor">nginx</span>' in html, path
+        assert not re.search(r'</a>\s+<span class="badge', html), path
