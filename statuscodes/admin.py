@@ -357,12 +357,13 @@ class PlatformErrorForm(ContentForm):
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose and order them
 
     folder = "errors"
-    markdown_fields = ("description", "when")
+    markdown_fields = ("description", "when", "compared")
     file_fields = {
         "code": "error", "source": "source", "name": "name", "statuses": "statuses", "status_note": "status_note",
         "shows_in": "shows_in", "aliases": "aliases", "summary": "summary", "spec_document": "spec",
         "spec_url": "spec", "retry": "retry", "retry_note": "retry_note", "related_codes": "related_codes",
         "related_errors": "related_errors", "reviewed": "reviewed", "description": "description", "when": "when",
+        "compared": "compared",
     }  # fmt: skip
     # The inline forms check each cause and fix; an error's file needs one of each, so stand-ins fill them here.
     record_rest = {
@@ -430,7 +431,7 @@ class PlatformErrorAdmin(PreviewAdmin, HistoryAdmin):
     list_select_related = ["source"]
     fieldsets = [
         (None, {"fields": ["source", "code", "name", "statuses", "status_note", "shows_in", "aliases", "summary"]}),
-        ("Prose (markdown)", {"fields": ["description", "when"]}),
+        ("Prose (markdown)", {"fields": ["description", "when", "compared"]}),
         ("Specification", {"fields": ["spec_document", "spec_url"]}),
         ("Behaviour", {"fields": ["retry", "retry_note", "related_codes", "related_errors"]}),
         (None, {"fields": ["reviewed"]}),

@@ -878,13 +878,20 @@ class ErrorKind(CodeKind):
         "related_errors": error_refs,
         "reviewed": date_field,
     }
-    sections = {"Description": "description", "When you see it": "when", "Causes": "causes", "Fixes": "fixes"}
+    sections = {
+        "Description": "description",
+        "When you see it": "when",
+        "Compared with": "compared",  # curated: what readers confuse it with, and how to tell
+        "Causes": "causes",
+        "Fixes": "fixes",
+    }
     required_sections = ("Description", "When you see it", "Causes", "Fixes")
 
     def parse(self, doc: Document, errors: list) -> dict:
         data = super().parse(doc, errors)
         for name in ("usage", "mistakes", "example"):
             data.pop(name, None)
+        data.setdefault("compared", "")
         return data
 
     def key(self, data: dict):
@@ -915,6 +922,7 @@ class ErrorKind(CodeKind):
             "reviewed": obj.reviewed,
             "description": normalise_markdown(obj.description),
             "when": normalise_markdown(obj.when),
+            "compared": normalise_markdown(obj.compared),
             "causes": [{"title": c.title, "body": normalise_markdown(c.body)} for c in obj.causes.all()],
             "fixes": [
                 {"title": f.title, "body": normalise_markdown(f.body), "audience": f.audience} for f in obj.fixes.all()
@@ -925,7 +933,7 @@ class ErrorKind(CodeKind):
         obj = obj or PlatformError(code=data["error"])
         obj.source = Source.objects.get(slug=data["source"])
         for name in ("name", "statuses", "status_note", "shows_in", "aliases", "summary", "retry", "retry_note",
-                     "related_codes", "related_errors", "reviewed", "description", "when"):  # fmt: skip
+                     "related_codes", "related_errors", "reviewed", "description", "when", "compared"):  # fmt: skip
             setattr(obj, name, data[name])
         obj.spec_document, obj.spec_url = data["spec"]["document"], data["spec"]["url"]
         obj.loaded_hash = digest
@@ -968,7 +976,7 @@ SAMPLE_RECORDS = {
         "shows_in": ["page"], "aliases": [], "summary": "Summary.",
         "spec": {"document": "Cloudflare docs", "url": "https://developers.cloudflare.com/"},
         "retry": "never", "retry_note": "Note.", "related_codes": [], "related_errors": [],
-        "reviewed": datetime.date(2026, 1, 1), "description": "Description.", "when": "When.",
+        "reviewed": datetime.date(2026, 1, 1), "description": "Description.", "when": "When.", "compared": "Compared.",
         "causes": [{"title": "Cause", "body": "Body."}], "fixes": [{"title": "Fix", "body": "Body.", "audience": ""}],
     },
     "comparisons": {"codes": [401, 403], "title": "401 vs 403", "summary": "Summary.",

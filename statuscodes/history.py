@@ -165,8 +165,10 @@ class HistoryAdmin(VersionAdmin):
             {
                 "revision": version.revision,
                 "version": version,
-                "url": reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_revision",
-                               args=(quote(version.object_id), version.id)),  # fmt: skip
+                "url": reverse(
+                    f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_revision",
+                    args=(quote(version.object_id), version.id),
+                ),  # fmt: skip
             }
             for version in versions.select_related("revision", "revision__user").order_by("-pk")
         ]
@@ -195,4 +197,3 @@ class HistoryAdmin(VersionAdmin):
             "diff": diff,
         }
         return render(request, "admin/statuscodes/compare_versions.html", context)
-

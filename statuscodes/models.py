@@ -517,6 +517,10 @@ class PlatformError(ContentModel):
     description_html = models.TextField(blank=True, editable=False)
     when = models.TextField("when you see it")
     when_html = models.TextField(blank=True, editable=False)
+    compared = models.TextField(
+        "compared with", blank=True, help_text="Curated: how it differs from the codes or errors it is confused with."
+    )
+    compared_html = models.TextField(blank=True, editable=False)
     spec_document = models.CharField(max_length=200)
     spec_url = models.URLField(max_length=300)
     retry = models.CharField(max_length=14, choices=StatusCode.RETRY_CHOICES, default="not-applicable")
@@ -526,7 +530,7 @@ class PlatformError(ContentModel):
     reviewed = models.DateField("last reviewed")
 
     objects = PlatformErrorQuerySet.as_manager()
-    markdown_fields = ("description", "when")
+    markdown_fields = ("description", "when", "compared")
 
     class Meta:
         ordering = ["source__rank", "code"]
@@ -583,6 +587,7 @@ class PlatformError(ContentModel):
             "aliases": list(self.aliases),
             "description": self.prose("description"),
             "when": self.prose("when"),
+            "compared": self.prose("compared") if self.compared else None,
             "causes": [cause.to_dict() for cause in self.causes.all()],
             "fixes": [fix.to_dict() for fix in self.fixes.all()],
             "retry": {"policy": self.retry, "note": self.retry_note},

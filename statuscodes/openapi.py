@@ -115,6 +115,10 @@ def schemas(source_slugs: list[str]) -> dict:
         "aliases": array(STRING),
         "description": ref("Prose"),
         "when": ref("Prose"),
+        "compared": {
+            "oneOf": [ref("Prose"), {"type": "null"}],
+            "description": "curated: how it differs from what readers confuse it with",
+        },
         "causes": array(ref("Cause")),
         "fixes": array(ref("Fix")),
         "retry": obj({"policy": {"type": "string", "enum": choices(StatusCode.RETRY_CHOICES)}, "note": STRING}),

@@ -60,6 +60,8 @@ def meaning_outline(
     related codes; `platform_errors`: whether it lists platform errors that arrive with the code."""
     anchor = Anchors()
     headings = [Heading(anchor("meaning"), "What it means"), Heading(anchor("when"), "When you see it")]
+    if getattr(meaning, "compared_html", ""):
+        headings.append(Heading(anchor("compared"), "Compared with"))
     if getattr(meaning, "usage_html", ""):
         headings.append(Heading(anchor("usage"), "How to use it"))
     if getattr(meaning, "mistakes_html", ""):

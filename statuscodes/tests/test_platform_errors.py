@@ -304,3 +304,18 @@ def test_search_lists_errors_apart_from_the_codes_in_every_form(client, error_si
     text = client.get("/search", {"q": "h12"}, HTTP_ACCEPT="text/plain").content.decode()
     assert "H12  Request timeout  Heroku  http://testserver/heroku/H12" in text
     assert client.get("/api/v1/search", {"q": "gone"}).json()["errors"] == []
+
+
+def test_a_curated_comparison_is_read_shown_served_and_written_back(client, error_site, tmp_path):
+    path = error_site / "errors/cloudflare/1020.md"
+    compared = "## Compared with\n\n**1020 and a plain 403.** One is a rule at the edge.\n\n## Causes\n"
+    path.write_text(path.read_text().replace("## Causes\n", compared, 1))
+    call_command("load_content", path=error_site, stdout=io.StringIO())
+    html = client.get("/cloudflare/1020").content.decode()
+    assert '<h2 id="compared">Compared with</h2>' in html and '<a href="#compared">Compared with</a>' in html
+    assert html.index('id="when"') < html.index('id="compared"') < html.index('id="causes"')
+    data = client.get("/api/v1/errors/cloudflare/1020").json()
+    assert data["compared"]["markdown"].startswith("**1020 and a plain 403.**")
+    assert client.get("/api/v1/errors/cloudflare/1015").json()["compared"] is None
+    export_content(tmp_path / "out")
+    assert (tmp_path / "out/errors/cloudflare/1020.md").read_text() == path.read_text()
