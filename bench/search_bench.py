@@ -315,7 +315,7 @@ def main() -> None:
         from statuscodes import error_search
 
         error_search.search_errors("warm up")
-        print(f"  platform errors: {len(error_search.indexed())}, searched beside the codes by /search and the API")
+        print(f"  platform errors: {len(error_search.indexed().entries)}, searched beside the codes (/search, the API)")
         with_errors = timed_against(
             lambda q: (search.search(q), error_search.search_errors(q)), search.search, queries, args.rounds
         )

@@ -31,57 +31,64 @@ class ErrorHit:
         return {**self.error.summary_dict(), "score": round(self.score, 3)}
 
 
-@dataclass
+@dataclass(eq=False)
 class Indexed:
     error: PlatformError
     code: str
     source_words: frozenset
-    stems: dict[str, frozenset]
 
 
-_index: tuple[int, list[Indexed]] | None = None
+@dataclass
+class ErrorIndex:
+    """Each error once, found by its code or through the stems of its words (weighted by field)."""
+
+    entries: list[Indexed]
+    by_code: dict[str, list[Indexed]]
+    postings: dict[str, list[tuple[Indexed, float]]]
 
 
-def indexed() -> list[Indexed]:
-    """Every error with its stemmed words, built once per content revision."""
+_index: tuple[int, ErrorIndex] | None = None
+
+
+def indexed() -> ErrorIndex:
+    """The errors' index, built once per content revision."""
     global _index
     revision = caching.current_revision()[0]
     if _index is None or _index[0] != revision:
-        errors = PlatformError.objects.select_related("source")
-        entries = [
-            Indexed(
-                error,
-                error.code.lower(),
-                frozenset(stem(w) for w in words(f"{error.source.slug} {error.source.name}")),
-                {
-                    "name": frozenset(stem(w) for w in words(error.name)),
-                    "aliases": frozenset(stem(w) for w in words(" ".join(error.aliases))),
-                    "summary": frozenset(stem(w) for w in words(error.summary)),
-                },
-            )
-            for error in errors
-        ]
-        _index = (revision, entries)
+        entries, by_code, postings = [], {}, {}
+        for error in PlatformError.objects.select_related("source"):
+            source_words = frozenset(stem(w) for w in words(f"{error.source.slug} {error.source.name}"))
+            entry = Indexed(error, error.code.lower(), source_words)
+            entries.append(entry)
+            by_code.setdefault(entry.code, []).append(entry)
+            fields = {"name": error.name, "aliases": " ".join(error.aliases), "summary": error.summary}
+            for field, text in fields.items():
+                for word_stem in {stem(w) for w in words(text)} - source_words:
+                    postings.setdefault(word_stem, []).append((entry, FIELD_WEIGHTS[field]))
+        _index = (revision, ErrorIndex(entries, by_code, postings))
     return _index[1]
 
 
 def search_errors(query: str, limit: int = LIMIT) -> list[ErrorHit]:
+    index = indexed()
     tokens = [token for token in normalise(query).replace("-", " ").split() if token not in FILLER]
     codes = {token for token in tokens if CODE_LIKE.match(token)}
     stems = {stem(token) for token in tokens if token not in codes and len(token) > 2}
     hits = []
-    for entry in indexed():
-        named_source = bool(stems & entry.source_words)
-        if codes:
-            if entry.code in codes:
-                hits.append(ErrorHit(entry.error, 100.0 + named_source, exact=True))
-            continue
-        content_stems = stems - entry.source_words
-        score = sum(weight * len(content_stems & entry.stems[field]) for field, weight in FIELD_WEIGHTS.items())
-        if score >= MIN_SCORE:
-            hits.append(ErrorHit(entry.error, score + named_source, exact=False))
-    if any(hit.score > 100 for hit in hits):  # "cloudflare 1015": the platform named beside the code decides
-        hits = [hit for hit in hits if hit.score > 100]
+    if codes:
+        for code in codes:
+            for entry in index.by_code.get(code, ()):
+                hits.append(ErrorHit(entry.error, 100.0 + bool(stems & entry.source_words), exact=True))
+        if any(hit.score > 100 for hit in hits):  # "cloudflare 1015": the platform named beside the code decides
+            hits = [hit for hit in hits if hit.score > 100]
+    else:
+        scores: dict[Indexed, float] = {}
+        for word_stem in stems:
+            for entry, weight in index.postings.get(word_stem, ()):
+                scores[entry] = scores.get(entry, 0.0) + weight
+        for entry, score in scores.items():
+            if score >= MIN_SCORE:
+                hits.append(ErrorHit(entry.error, score + bool(stems & entry.source_words), exact=False))
     hits.sort(key=lambda hit: (-hit.score, hit.error.source.rank, hit.error.code))
     return hits[:limit]
 
