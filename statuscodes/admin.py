@@ -372,15 +372,9 @@ class PlatformErrorForm(ContentForm):
     }
 
     def file_value(self, name: str, value):
-        if name == "source":
-            return value.slug
-        if name.startswith("spec_"):
-            return {name.removeprefix("spec_"): value}
-        if name == "statuses":
+        if name in ("statuses", "related_codes"):  # 403 is a number in the file, 499/esri text
             return [int(v) if str(v).isdigit() else v for v in value]
-        if name == "related_codes":
-            return [int(v) if str(v).isdigit() else v for v in value]
-        return value
+        return StatusCodeForm.file_value(self, name, value)  # the source's slug, a part of spec
 
     def clean_statuses(self):
         return self.file_value("statuses", self.cleaned_data["statuses"])
@@ -405,18 +399,12 @@ class ErrorFixForm(FixForm):
     folder = "errors"
 
 
-class ErrorCauseInline(admin.StackedInline):
-    model = ErrorCause
-    form = ErrorCauseForm
-    extra = 0
-    fields = ["position", "title", "body"]
+class ErrorCauseInline(CauseInline):
+    model, form = ErrorCause, ErrorCauseForm
 
 
-class ErrorFixInline(admin.StackedInline):
-    model = ErrorFix
-    form = ErrorFixForm
-    extra = 0
-    fields = ["position", "audience", "title", "body"]
+class ErrorFixInline(FixInline):
+    model, form = ErrorFix, ErrorFixForm
 
 
 @admin.register(PlatformError)

@@ -164,16 +164,22 @@ def meaning_document(request, number: str, source: str) -> dict:
     return meaning.to_dict()
 
 
-def source_meaning_document(request, source: str, number: str) -> dict | HttpResponse:
-    """The JSON of a meaning's page (/esri/499). A number's primary meaning lives at /499, so
-    its vendor address redirects there, as the HTML page does."""
+def find_meaning(source: str, number: str) -> tuple[StatusCode, list[StatusCode]] | HttpResponse:
+    """The meaning at /<source>/<number> and every meaning of its number, primary first; or, for a
+    number's primary meaning, the redirect to its one address, /<number>."""
     meanings = list(meanings_of(number))
     meaning = next((m for m in meanings if m.source.slug == source), None)
     if meaning is None:
         raise Http404(f"No meaning of {number} defined by {source!r}.")
     if meaning is meanings[0]:
         return HttpResponsePermanentRedirect(meaning.get_absolute_url())
-    return meaning.to_dict()
+    return meaning, meanings
+
+
+def source_meaning_document(request, source: str, number: str) -> dict | HttpResponse:
+    """The JSON of a meaning's page (/esri/499), or the redirect the HTML page answers too."""
+    found = find_meaning(source, number)
+    return found if isinstance(found, HttpResponse) else found[0].to_dict()
 
 
 def source_document(request, source: str) -> dict:

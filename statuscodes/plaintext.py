@@ -85,13 +85,10 @@ def code_page(request, number: str) -> str:
 
 def meaning_page(request, source: str, number: str) -> str | HttpResponsePermanentRedirect:
     """/esri/499 in a terminal; a number's primary meaning redirects to its number page, as in HTML."""
-    meanings = list(StatusCode.objects.listing().filter(number=int(number)).prefetch_related("causes", "fixes"))
-    meaning = next((m for m in meanings if m.source.slug == source), None)
-    if meaning is None:
-        raise Http404(f"No meaning of {number} defined by {source!r}.")
-    if meaning is meanings[0]:
-        return HttpResponsePermanentRedirect(meaning.get_absolute_url())
-    return meaning_text(request, meaning, meanings)
+    from statuscodes.api import find_meaning  # api's neighbours import this module; keep the cycle out
+
+    found = find_meaning(source, number)
+    return found if isinstance(found, HttpResponsePermanentRedirect) else meaning_text(request, *found)
 
 
 def meaning_text(request, code: StatusCode, meanings: list[StatusCode]) -> str:

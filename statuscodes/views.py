@@ -102,13 +102,8 @@ def code_detail(request, number: str):
 def meaning_detail(request, source: str, number: str):
     """/esri/499: one meaning at its own address. A number's primary meaning lives at /499, so its
     vendor address redirects there: one canonical address per meaning."""
-    meanings = meanings_of(number)
-    meaning = next((m for m in meanings if m.source.slug == source), None)
-    if meaning is None:
-        raise Http404(f"No meaning of {number} defined by {source!r}.")
-    if meaning is meanings[0]:
-        return HttpResponsePermanentRedirect(meaning.get_absolute_url())
-    return meaning_page(request, meaning, meanings)
+    found = api.find_meaning(source, number)
+    return found if isinstance(found, HttpResponse) else meaning_page(request, *found)
 
 
 def meanings_of(number: str) -> list[StatusCode]:

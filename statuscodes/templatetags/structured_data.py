@@ -30,6 +30,17 @@ def defined_term(code: StatusCode, site: str) -> dict:
     }
 
 
+def breadcrumb_list(trail: list[tuple[str, str]]) -> dict:
+    """(name, URL) pairs, the site first, as schema.org's BreadcrumbList."""
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": item}
+            for position, (name, item) in enumerate(trail, start=1)
+        ],
+    }
+
+
 @register.simple_tag(takes_context=True)
 def code_structured_data(context, code: StatusCode, status_class: StatusClass | None, number_page: bool) -> SafeString:
     """A TechArticle about the meaning the page describes, and the page's breadcrumb trail."""
@@ -51,14 +62,7 @@ def code_structured_data(context, code: StatusCode, status_class: StatusClass | 
         "about": [defined_term(code, site)],
         "isPartOf": {"@type": "WebSite", "name": "statuscodes", "url": site},
     }
-    breadcrumbs = {
-        "@type": "BreadcrumbList",
-        "itemListElement": [
-            {"@type": "ListItem", "position": position, "name": name, "item": item}
-            for position, (name, item) in enumerate(trail, start=1)
-        ],
-    }
-    return json_ld({"@context": "https://schema.org", "@graph": [article, breadcrumbs]})
+    return json_ld({"@context": "https://schema.org", "@graph": [article, breadcrumb_list(trail)]})
 
 
 @register.simple_tag(takes_context=True)
@@ -78,11 +82,4 @@ def error_structured_data(context, error) -> SafeString:
                   "description": error.summary},
         "isPartOf": {"@type": "WebSite", "name": "statuscodes", "url": site},
     }  # fmt: skip
-    breadcrumbs = {
-        "@type": "BreadcrumbList",
-        "itemListElement": [
-            {"@type": "ListItem", "position": position, "name": name, "item": item}
-            for position, (name, item) in enumerate(trail, start=1)
-        ],
-    }
-    return json_ld({"@context": "https://schema.org", "@graph": [article, breadcrumbs]})
+    return json_ld({"@context": "https://schema.org", "@graph": [article, breadcrumb_list(trail)]})
