@@ -473,7 +473,7 @@ def test_a_page_with_nothing_to_show_is_kept_out_of_search_engines(client, site)
 def test_a_vendor_result_is_labelled_with_its_vendor(client, site):
     html = client.get("/search", {"q": "origin refused connection"}).content.decode()
     link = '<a href="/521"><span class="num c5">521</span> Web Server Is Down</a>'
-    assert link + ' <span class="badge vendor">Cloudflare</span>' in html
+    assert link + '&nbsp;<span class="badge vendor">Cloudflare</span>' in html
     assert "<mark>refused</mark>" in html
 
 
