@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from statuscodes.tests.conftest import VENDORS, code_file, comparison_file
+from statuscodes.tests.conftest import VENDORS, code_file, comparison_file, error_file
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -101,6 +101,8 @@ def site(write_tree, transactional_db):
         },
         extra_sources=VENDORS,
     )
+    (root / "errors/cloudflare").mkdir(parents=True)
+    (root / "errors/cloudflare/1020.md").write_text(error_file("1020", name="Access Denied", statuses="[404]"))
     call_command("load_content", path=root, stdout=io.StringIO())
     return root
 
@@ -546,6 +548,18 @@ def test_on_a_phone_how_to_fix_it_is_one_tap_from_the_first_screen_of_a_code(ope
     link.click()
     page.wait_for_url("**#fix")
     assert page.get_by_role("heading", name="How to fix it").evaluate("h => h.getBoundingClientRect().top") < 100
+
+
+def test_on_a_phone_how_to_fix_it_is_one_tap_from_the_first_screen_of_a_platform_error(open_page):
+    page = open_page("/cloudflare/1020", viewport={"width": 390, "height": 844})
+    link = page.get_by_role("navigation", name="On this page").get_by_role("link", name="How to fix it")
+    box = link.bounding_box()
+    assert link.is_visible() and box["y"] + box["height"] <= 844
+    link.click()
+    page.wait_for_url("**#fix")
+    # The test error's page is short, so the heading can stop below the top: it must be on screen.
+    top = page.get_by_role("heading", name="How to fix it").evaluate("h => h.getBoundingClientRect().top")
+    assert 0 <= top < 844 - 40 and page.evaluate("window.scrollY") > 0
 
 
 def test_on_a_phone_a_numbers_meanings_take_two_lines_each_at_most(open_page):
