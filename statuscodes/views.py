@@ -117,7 +117,8 @@ def meaning_page(request, meaning: StatusCode, meanings: list[StatusCode]):
     related = meaning.related_codes()
     comparisons = Comparison.objects.mentioning(meaning.number)
     causes, fixes = list(meaning.causes.all()), list(meaning.fixes.all())
-    platform_errors = PlatformError.objects.arriving_with(meaning.number)
+    # errors name a status, not a vendor's meaning of it: they belong on the number's page
+    platform_errors = PlatformError.objects.arriving_with(meaning.number) if meaning is meanings[0] else []
     context = {
         "code": meaning,
         "meanings": meanings,

@@ -319,3 +319,12 @@ def test_a_curated_comparison_is_read_shown_served_and_written_back(client, erro
     assert client.get("/api/v1/errors/cloudflare/1015").json()["compared"] is None
     export_content(tmp_path / "out")
     assert (tmp_path / "out/errors/cloudflare/1020.md").read_text() == path.read_text()
+
+
+def test_errors_are_listed_on_the_numbers_page_not_on_another_vendors_meaning_of_it(client, small_site):
+    # small_site's 1020 is said to come with 404; only the number's page lists it
+    assert '<a href="/cloudflare/1020">' in client.get("/404").content.decode()
+    (small_site / "errors/cloudflare/1020.md").write_text(error_file("1020", name="Access Denied", statuses="[499]"))
+    call_command("load_content", path=small_site, stdout=io.StringIO())
+    assert '<a href="/cloudflare/1020">' in client.get("/499").content.decode()
+    assert 'id="platform-errors"' not in client.get("/esri/499").content.decode()
