@@ -349,6 +349,8 @@ def canonical_location(request, canonical: Redirect) -> str:
         return canonical.url
     if SEPARATOR in canonical.target:
         return reverse("api_compare", args=[canonical.target])
+    if "/" in canonical.target:  # a platform error ("cloudflare/1015"): it is compared on its own page
+        return reverse("api_error_detail", args=canonical.target.split("/", 1))
     # Every token named one meaning: its page URL ("/499" or "/esri/499") says which.
     source, _, number = canonical.url.lstrip("/").rpartition("/")
     return reverse("api_meaning", args=[number, source]) if source else reverse("api_code_detail", args=[number])

@@ -20,7 +20,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from statuscodes import markup
-from statuscodes.models import Cause, Fix, StatusClass, StatusCode
+from statuscodes.models import Cause, Fix, PlatformError, StatusClass, StatusCode
 from statuscodes.models import Comparison as CuratedComparison
 
 MIN_CODES, MAX_CODES = 2, 4
@@ -33,7 +33,8 @@ class Redirect(Exception):
     """The slug names a comparison by another spelling; send the reader to the canonical one.
 
     `target` is the canonical slug (`100-vs-521`), or the number as a string when every token
-    named the same meaning (`404-vs-404` -> `"404"`); `url` is the page to redirect to.
+    named the same meaning (`404-vs-404` -> `"404"`), or a platform error's ref when the slug sets
+    one beside status codes (`1015-vs-429` -> `"cloudflare/1015"`); `url` is the page to redirect to.
     """
 
     def __init__(self, target: str, url: str):
@@ -43,7 +44,14 @@ class Redirect(Exception):
 
 def build_comparison(slug: str) -> "Comparison":
     """The comparison a slug names; Http404 for anything bad, Redirect for a non-canonical slug."""
-    meanings = resolve(slug)
+    try:
+        meanings = resolve(slug)
+    except Http404:
+        error = platform_error_named(slug)
+        if error is None:
+            raise
+        anchor = "#compared" if error.compared else ""
+        raise Redirect(error.ref, error.get_absolute_url() + anchor) from None
     if len(meanings) == 1:
         only = meanings[0]
         raise Redirect(str(only.number), only.get_absolute_url())
@@ -53,6 +61,34 @@ def build_comparison(slug: str) -> "Comparison":
     classes = {c.digit: c for c in StatusClass.objects.filter(digit__in={m.digit for m in meanings})}
     curated = CuratedComparison.objects.filter(slug=canonical).first()
     return Comparison(meanings, classes, curated)
+
+
+def platform_error_named(slug: str):
+    """The platform error a comparison slug is about (`1015-vs-429`, `heroku-h12-vs-504`,
+    `1015-vs-1020`): its page is where it is compared, in a curated "Compared with" section and by
+    the statuses it arrives with, linked. A generated table would set a platform's error beside
+    the status line it rides on, which is not a like-for-like comparison. Of several errors, the
+    first whose curated section names another token wins; None if a token names nothing."""
+    if len(slug) > MAX_SLUG_LENGTH:
+        return None
+    tokens = slug.lower().split(SEPARATOR)
+    if not MIN_CODES <= len(tokens) <= MAX_CODES:
+        return None
+    errors = []
+    for token in tokens:
+        if TOKEN.fullmatch(token):
+            continue
+        source, _, code = token.rpartition("-")
+        found = PlatformError.objects.filter(code__iexact=code).select_related("source")
+        found = list((found.filter(source__slug=source) if source else found)[:2])
+        if len(found) != 1:
+            return None
+        errors.append(found[0])
+    for error in errors:
+        others = [token.rpartition("-")[2] for token in tokens if token.rpartition("-")[2] != error.code.lower()]
+        if any(re.search(rf"\b{re.escape(other)}\b", error.compared, re.IGNORECASE) for other in others):
+            return error
+    return errors[0] if errors else None
 
 
 def slug_from_choices(values: list[str]) -> str:

@@ -1,5 +1,7 @@
 """The data model: sources, classes, each meaning of a status code with its causes and fixes, comparisons."""
 
+import re
+
 import reversion
 from django.db import models
 from django.db.models import F
@@ -545,6 +547,10 @@ class PlatformError(ContentModel):
     @property
     def ref(self) -> str:
         return f"{self.source.slug}/{self.code}"
+
+    def compared_topics(self) -> list[str]:
+        """The bold leads of the curated comparison ("1015 and a plain 429"): what it is set beside."""
+        return [lead.rstrip(".:") for lead in re.findall(r"\*\*(.+?)\*\*", self.compared)]
 
     def status_codes(self) -> list[StatusCode]:
         """The primary meaning of each status it arrives with, in the listed order."""

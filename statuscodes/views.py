@@ -204,7 +204,12 @@ def curated_comparisons(request):
 
 
 def comparison_list_page(request, chosen: list[str], error: str = "", status: int = 200):
-    context = {"comparisons": Comparison.objects.all(), "chosen": chosen, "error": error}
+    context = {
+        "comparisons": Comparison.objects.all(),
+        "error_comparisons": PlatformError.objects.exclude(compared="").select_related("source"),
+        "chosen": chosen,
+        "error": error,
+    }
     return render(request, "statuscodes/comparison_list.html", context, status=status)
 
 

@@ -328,3 +328,48 @@ def test_errors_are_listed_on_the_numbers_page_not_on_another_vendors_meaning_of
     call_command("load_content", path=small_site, stdout=io.StringIO())
     assert '<a href="/cloudflare/1020">' in client.get("/499").content.decode()
     assert 'id="platform-errors"' not in client.get("/esri/499").content.decode()
+
+
+def add_comparison(root, name: str, compared: str) -> None:
+    path = root / name
+    path.write_text(path.read_text().replace("## Causes\n", f"## Compared with\n\n{compared}\n\n## Causes\n", 1))
+
+
+@pytest.mark.parametrize(
+    "slug, location",
+    [
+        ("1020-vs-403", "/cloudflare/1020#compared"),  # curated: straight to the section
+        ("403-vs-cloudflare-1020", "/cloudflare/1020#compared"),  # any order, with the source
+        ("1015-vs-1020", "/cloudflare/1020#compared"),  # of two errors, the one whose section names the other
+        ("h12-vs-503", "/heroku/H12"),  # not curated: the page, with the statuses it arrives with
+        ("heroku-H12-vs-504-vs-503", "/heroku/H12"),
+    ],
+)
+def test_comparing_an_error_with_a_code_leads_to_the_errors_own_comparison(client, error_site, slug, location):
+    add_comparison(
+        error_site, "errors/cloudflare/1020.md", "**1020 and a plain 403.** One is a rule.\n\n**1020 and 1015.** Rate."
+    )
+    call_command("load_content", path=error_site, stdout=io.StringIO())
+    response = client.get(f"/compare/{slug}")
+    assert response.status_code == 301 and response["Location"] == location
+    api = client.get(f"/api/v1/compare/{slug}")
+    assert api.status_code == 301 and api["Location"] == location.split("#")[0].replace("/", "/api/v1/errors/", 1)
+
+
+@pytest.mark.parametrize(
+    "slug", ["1020-vs-9999", "cloudflare-9999-vs-403", "heroku-1020-vs-403", "1020-vs-1020-vs-1020-vs-403-vs-429"]
+)
+def test_a_comparison_naming_an_unknown_error_is_still_a_404(client, error_site, slug):
+    assert client.get(f"/compare/{slug}").status_code == 404
+    assert client.get(f"/api/v1/compare/{slug}").status_code == 404
+
+
+def test_the_compare_page_lists_the_errors_with_a_curated_comparison(client, error_site):
+    add_comparison(error_site, "errors/cloudflare/1015.md", "**1015 and a plain 429.** Who counted.")
+    call_command("load_content", path=error_site, stdout=io.StringIO())
+    html = client.get("/compare").content.decode()
+    assert (
+        '<a href="/cloudflare/1015#compared">Cloudflare 1015 You are being rate limited</a><p>1015 and a plain 429.</p>'
+        in html
+    )
+    assert "/cloudflare/1020#compared" not in html
