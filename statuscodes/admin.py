@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
+from statuscodes import retry_policy
 from statuscodes.content import (
     RELATED_REF,
     comparison_codes,
@@ -81,6 +82,19 @@ class ContentForm(forms.ModelForm):
         """A cleaned value as its field in the file holds it (a dict fills in part of one)."""
         return value
 
+    def clean_retry_policy(self):
+        value = self.cleaned_data.get("retry_policy") or {}  # an emptied box means no overrides, as in the file
+        if not isinstance(value, dict):
+            raise forms.ValidationError(f"Must be a mapping of some of: {', '.join(retry_policy.OVERRIDES)}.")
+        return value
+
+    def check_retry_rule(self, cleaned: dict, number: int | None, logs_only: bool) -> None:
+        """The label and the overrides must agree, as check_content holds files to (retry_policy.record_problems)."""
+        if number is None or not isinstance(cleaned.get("retry_policy"), dict) or "retry" not in cleaned:
+            return
+        for name, problem in retry_policy.record_problems(number, cleaned["retry"], cleaned["retry_policy"], logs_only):
+            self.add_error(name, sentence(problem))
+
     def file_record(self, cleaned: dict) -> dict:
         record = copy.deepcopy(self.record_rest)
         for name, file_field in self.file_fields.items():
@@ -106,7 +120,8 @@ class StatusCodeForm(ContentForm):
         "number": "code", "source": "source", "name": "name", "official": "official", "status": "status",
         "aliases": "aliases", "sent_by": "sent_by", "summary": "summary", "description": "description",
         "when": "when", "usage": "usage", "mistakes": "mistakes", "spec_document": "spec", "spec_section": "spec",
-        "spec_url": "spec", "retry": "retry", "retry_note": "retry_note", "caching": "caching",
+        "spec_url": "spec", "retry": "retry", "retry_note": "retry_note", "retry_policy": "retry_policy",
+        "caching": "caching",
         "request_headers": "request_headers",
         "response_headers": "response_headers", "related": "related", "example": "example", "reviewed": "reviewed",
     }  # fmt: skip
@@ -132,6 +147,7 @@ class StatusCodeForm(ContentForm):
                 if ref == f"{number}/{source.slug}" or (ref == number and primary):
                     self.add_error("related", f"A code cannot be related to itself ({ref}).")
                     break
+        self.check_retry_rule(cleaned, number, cleaned.get("sent_by") == "logs-only")
         return cleaned
 
     def clean_related(self):
@@ -219,7 +235,20 @@ class StatusCodeAdmin(PreviewAdmin, HistoryAdmin):
         (None, {"fields": ["number", "source", "name", "official", "status", "aliases", "sent_by", "summary"]}),
         ("Prose (markdown)", {"fields": ["description", "when", "usage", "mistakes"]}),
         ("Specification", {"fields": ["spec_document", "spec_section", "spec_url"]}),
-        ("Behaviour", {"fields": ["retry", "retry_note", "caching", "request_headers", "response_headers", "related"]}),
+        (
+            "Behaviour",
+            {
+                "fields": [
+                    "retry",
+                    "retry_note",
+                    "retry_policy",
+                    "caching",
+                    "request_headers",
+                    "response_headers",
+                    "related",
+                ]
+            },
+        ),
         (None, {"fields": ["example", "reviewed"]}),
     ]
 
@@ -361,7 +390,8 @@ class PlatformErrorForm(ContentForm):
     file_fields = {
         "code": "error", "source": "source", "name": "name", "statuses": "statuses", "status_note": "status_note",
         "shows_in": "shows_in", "aliases": "aliases", "summary": "summary", "spec_document": "spec",
-        "spec_url": "spec", "retry": "retry", "retry_note": "retry_note", "related_codes": "related_codes",
+        "spec_url": "spec", "retry": "retry", "retry_note": "retry_note", "retry_policy": "retry_policy",
+        "related_codes": "related_codes",
         "related_errors": "related_errors", "reviewed": "reviewed", "description": "description", "when": "when",
         "compared": "compared",
     }  # fmt: skip
@@ -381,6 +411,12 @@ class PlatformErrorForm(ContentForm):
 
     def clean_related_codes(self):
         return self.file_value("related_codes", self.cleaned_data["related_codes"])
+
+    def clean(self):
+        cleaned = super().clean()
+        statuses = cleaned.get("statuses")
+        self.check_retry_rule(cleaned, statuses[0] if statuses else 500, logs_only=False)
+        return cleaned
 
 
 class ErrorCauseForm(CauseForm):
@@ -421,6 +457,6 @@ class PlatformErrorAdmin(PreviewAdmin, HistoryAdmin):
         (None, {"fields": ["source", "code", "name", "statuses", "status_note", "shows_in", "aliases", "summary"]}),
         ("Prose (markdown)", {"fields": ["description", "when", "compared"]}),
         ("Specification", {"fields": ["spec_document", "spec_url"]}),
-        ("Behaviour", {"fields": ["retry", "retry_note", "related_codes", "related_errors"]}),
+        ("Behaviour", {"fields": ["retry", "retry_note", "retry_policy", "related_codes", "related_errors"]}),
         (None, {"fields": ["reviewed"]}),
     ]

@@ -43,7 +43,7 @@ def error_response(status: int, message: str) -> JsonResponse:
     return JsonResponse({"error": message, "status": status}, status=status)
 
 
-def json_response(document, request, *args, **kwargs) -> HttpResponse:
+def json_response(document, request, *args, compact: bool = False, **kwargs) -> HttpResponse:
     """Call a document function and answer its JSON, or the JSON error it raised.
 
     A document function may return a response of its own instead: a redirect to the canonical
@@ -57,7 +57,8 @@ def json_response(document, request, *args, **kwargs) -> HttpResponse:
         return error_response(400, str(exc))
     if isinstance(data, HttpResponse):
         return data
-    return JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    layout = {"separators": (",", ":")} if compact else {"indent": 2}
+    return JsonResponse(data, json_dumps_params={**layout, "ensure_ascii": False})
 
 
 def cors(view):
@@ -100,10 +101,11 @@ def read_only(view):
     return wrapper
 
 
-def endpoint(document, variant: str = "json", params: tuple[str, ...] = ()):
+def endpoint(document, variant: str = "json", params: tuple[str, ...] = (), compact: bool = False):
     """Turn a document function into a cached, CORS-enabled, read-only JSON view.
 
     `params` names the query parameters the document reads; the rest of a query string is ignored.
+    `compact` drops the indentation, for documents programs download whole.
     """
 
     @cors
@@ -111,7 +113,7 @@ def endpoint(document, variant: str = "json", params: tuple[str, ...] = ()):
     @cached_page(variant=lambda request: variant, vary=(), params=params)
     @wraps(document)
     def view(request, *args, **kwargs):
-        return json_response(document, request, *args, **kwargs)
+        return json_response(document, request, *args, compact=compact, **kwargs)
 
     return view
 

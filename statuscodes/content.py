@@ -11,7 +11,7 @@ import reversion
 import yaml
 from django.db import IntegrityError, connection, transaction
 
-from statuscodes import cache_rules
+from statuscodes import cache_rules, retry_policy
 from statuscodes.addresses import SOURCE_SLUG, source_slug_problem
 from statuscodes.models import (
     Cause,
@@ -399,6 +399,10 @@ def spec_field(value) -> dict:
     }
 
 
+# Fields a file may leave out, with the value that stands for "left out"; the file writes them only when set.
+OPTIONAL_FIELDS = {"retry_policy": dict}
+
+
 def check_fields(doc: Document, schema: dict, errors: list[ContentError]) -> dict:
     """Apply a {field: check} schema to the front matter, collecting every problem."""
     clean = {}
@@ -406,6 +410,9 @@ def check_fields(doc: Document, schema: dict, errors: list[ContentError]) -> dic
         if name not in schema:
             errors.append(doc.error(f"unknown field (expected: {', '.join(schema)})", str(name)))
     for name, check in schema.items():
+        if name not in doc.meta and name in OPTIONAL_FIELDS:
+            clean[name] = OPTIONAL_FIELDS[name]()
+            continue
         if name not in doc.meta:
             errors.append(doc.error("missing required field", name, line=2))
             continue
@@ -561,6 +568,7 @@ class CodeKind:
         "spec": spec_field,
         "retry": choice([c for c, _ in StatusCode.RETRY_CHOICES]),
         "retry_note": short_text(500),
+        "retry_policy": retry_policy.overrides_field,
         "caching": choice(list(cache_rules.POLICIES)),
         "request_headers": text_list,
         "response_headers": text_list,
@@ -655,7 +663,8 @@ class CodeKind:
         return f"{data['code']}-{data['source']}.md"
 
     def serialize(self, data: dict) -> str:
-        parts = [front_matter([(k, data[k]) for k in self.schema])]
+        pairs = [(k, data[k]) for k in self.schema if k not in OPTIONAL_FIELDS or data[k]]
+        parts = [front_matter(pairs)]
         for heading, name in self.sections.items():
             if data[name]:
                 parts.append(f"## {heading}\n\n{self.section_markdown(name, data[name])}\n")
@@ -691,6 +700,7 @@ class CodeKind:
             "spec": {"document": obj.spec_document, "section": obj.spec_section, "url": obj.spec_url},
             "retry": obj.retry,
             "retry_note": obj.retry_note,
+            "retry_policy": dict(obj.retry_policy),
             "caching": obj.caching,
             "request_headers": list(obj.request_headers),
             "response_headers": list(obj.response_headers),
@@ -711,8 +721,8 @@ class CodeKind:
         obj = obj or StatusCode(number=data["code"])
         obj.source = Source.objects.get(slug=data["source"])
         for name in ("name", "official", "status", "aliases", "sent_by", "summary", "retry",
-                     "retry_note", "caching", "request_headers", "response_headers", "related", "reviewed",
-                     "description", "when", "usage", "mistakes", "example"):  # fmt: skip
+                     "retry_note", "retry_policy", "caching", "request_headers", "response_headers", "related",
+                     "reviewed", "description", "when", "usage", "mistakes", "example"):  # fmt: skip
             setattr(obj, name, data[name])
         obj.spec_document = data["spec"]["document"]
         obj.spec_section = data["spec"]["section"]
@@ -874,6 +884,7 @@ class ErrorKind(CodeKind):
         "spec": error_spec,
         "retry": choice([c for c, _ in StatusCode.RETRY_CHOICES]),
         "retry_note": short_text(500),
+        "retry_policy": retry_policy.overrides_field,
         "related_codes": related_list,
         "related_errors": error_refs,
         "reviewed": date_field,
@@ -917,6 +928,7 @@ class ErrorKind(CodeKind):
             "spec": {"document": obj.spec_document, "url": obj.spec_url},
             "retry": obj.retry,
             "retry_note": obj.retry_note,
+            "retry_policy": dict(obj.retry_policy),
             "related_codes": list(obj.related_codes),
             "related_errors": list(obj.related_errors),
             "reviewed": obj.reviewed,
@@ -933,7 +945,8 @@ class ErrorKind(CodeKind):
         obj = obj or PlatformError(code=data["error"])
         obj.source = Source.objects.get(slug=data["source"])
         for name in ("name", "statuses", "status_note", "shows_in", "aliases", "summary", "retry", "retry_note",
-                     "related_codes", "related_errors", "reviewed", "description", "when", "compared"):  # fmt: skip
+                     "retry_policy", "related_codes", "related_errors", "reviewed", "description", "when",
+                     "compared"):  # fmt: skip
             setattr(obj, name, data[name])
         obj.spec_document, obj.spec_url = data["spec"]["document"], data["spec"]["url"]
         obj.loaded_hash = digest
@@ -965,7 +978,8 @@ SAMPLE_RECORDS = {
         "code": 404, "source": "iana", "name": "Not Found", "official": True, "status": "current", "aliases": [],
         "sent_by": "origin", "summary": "Summary.",
         "spec": {"document": "RFC 9110", "section": "15.5.5", "url": "https://www.rfc-editor.org/rfc/rfc9110"},
-        "retry": "never", "retry_note": "Note.", "caching": "default", "request_headers": [], "response_headers": [],
+        "retry": "never", "retry_note": "Note.", "retry_policy": {}, "caching": "default", "request_headers": [],
+        "response_headers": [],
         "related": [],
         "reviewed": datetime.date(2026, 1, 1), "description": "Description.", "when": "When.", "usage": "Usage.",
         "mistakes": "Mistakes.", "causes": [{"title": "Cause", "body": "Body."}],
@@ -975,7 +989,7 @@ SAMPLE_RECORDS = {
         "error": "1020", "source": "cloudflare", "name": "Access Denied", "statuses": [403], "status_note": "",
         "shows_in": ["page"], "aliases": [], "summary": "Summary.",
         "spec": {"document": "Cloudflare docs", "url": "https://developers.cloudflare.com/"},
-        "retry": "never", "retry_note": "Note.", "related_codes": [], "related_errors": [],
+        "retry": "never", "retry_note": "Note.", "retry_policy": {}, "related_codes": [], "related_errors": [],
         "reviewed": datetime.date(2026, 1, 1), "description": "Description.", "when": "When.", "compared": "Compared.",
         "causes": [{"title": "Cause", "body": "Body."}], "fixes": [{"title": "Fix", "body": "Body.", "audience": ""}],
     },
@@ -1379,6 +1393,9 @@ def editorial_problems(tree: Tree) -> list[ContentError]:
             )
         if number in (429, 503):
             need(data["retry"] == "retry-after", f"{number} is retried after Retry-After", "retry")
+        logs_only = data["sent_by"] == "logs-only"
+        for name, message in retry_policy.record_problems(number, data["retry"], data["retry_policy"], logs_only):
+            need(False, message, name)
     return problems + comparison_problems(tree) + error_problems(tree)
 
 
@@ -1395,6 +1412,9 @@ def error_problems(tree: Tree) -> list[ContentError]:
             problems.append(doc.error(f"the description has {words} words; it needs {MIN_ERROR_DESCRIPTION_WORDS}"))
         if not any(f["audience"] for f in data["fixes"]):
             problems.append(doc.error("label the fixes by audience: [visitor], [owner], [developer], [client]"))
+        number = data["statuses"][0] if data["statuses"] else 500
+        for name, message in retry_policy.record_problems(number, data["retry"], data["retry_policy"], False):
+            problems.append(doc.error(message, name))
     return problems
 
 

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from statuscodes import cache_rules, markup
+from statuscodes.retry_policy import policy_of
 
 
 class Revision(models.Model):
@@ -218,6 +219,11 @@ class StatusCode(ContentModel):
     spec_url = models.URLField(max_length=300)
     retry = models.CharField(max_length=14, choices=RETRY_CHOICES, default="not-applicable")
     retry_note = models.CharField(max_length=500, blank=True)
+    retry_policy = models.JSONField(
+        "retry policy overrides", default=dict, blank=True,
+        help_text="Only what differs from the label's defaults: when, not_processed, max_retries, circuit_breaker, "
+        "reason. See /retries.",
+    )
     caching = models.CharField(
         max_length=14, choices=list(cache_rules.POLICIES.items()), default="explicit",
         help_text="What a cache may do with this response (check_content holds it to the RFCs).",
@@ -235,6 +241,8 @@ class StatusCode(ContentModel):
     reviewed = models.DateField("last reviewed")
 
     objects = StatusCodeQuerySet.as_manager()
+    retry_rule = policy_of  # the whole policy: the label's defaults and the overrides merged
+
     markdown_fields = ("description", "when", "usage", "mistakes")
 
     class Meta:
@@ -252,6 +260,11 @@ class StatusCode(ContentModel):
         if self.is_primary:
             return reverse("code_detail", args=[self.number])
         return reverse("meaning_detail", args=[self.source.slug, self.number])
+
+    def retry_question(self) -> str:
+        """This meaning's /api/v1/retry address: its decision for a GET."""
+        query = f"status={self.number}" if self.is_primary else f"status={self.number}&source={self.source.slug}"
+        return f"{reverse('api_retry')}?{query}"
 
     @property
     def digit(self) -> int:
@@ -343,7 +356,7 @@ class StatusCode(ContentModel):
             **optional,
             "causes": [cause.to_dict() for cause in self.causes.all()],
             "fixes": [fix.to_dict() for fix in self.fixes.all()],
-            "retry": {"policy": self.retry, "note": self.retry_note},
+            "retry": {"policy": self.retry, "note": self.retry_note, **self.retry_rule().to_dict()},
             "caching": {"policy": self.caching, "rule": self.caching_rule},
             "cacheable": self.cacheable,  # deprecated in OpenAPI: "caching" says more
             "request_headers": list(self.request_headers),
@@ -527,11 +540,18 @@ class PlatformError(ContentModel):
     spec_url = models.URLField(max_length=300)
     retry = models.CharField(max_length=14, choices=StatusCode.RETRY_CHOICES, default="not-applicable")
     retry_note = models.CharField(max_length=500, blank=True)
+    retry_policy = models.JSONField(
+        "retry policy overrides", default=dict, blank=True,
+        help_text="Only what differs from the label's defaults: when, not_processed, max_retries, circuit_breaker, "
+        "reason. See /retries.",
+    )
     related_codes = models.JSONField(default=list, blank=True, help_text="Status codes such as 403 or 499/esri.")
     related_errors = models.JSONField(default=list, blank=True, help_text="Errors such as cloudflare/1015.")
     reviewed = models.DateField("last reviewed")
 
     objects = PlatformErrorQuerySet.as_manager()
+    retry_rule = policy_of  # the whole policy: the label's defaults and the overrides merged
+
     markdown_fields = ("description", "when", "compared")
 
     class Meta:
@@ -543,6 +563,11 @@ class PlatformError(ContentModel):
 
     def get_absolute_url(self) -> str:
         return reverse("error_detail", args=[self.source.slug, self.code])
+
+    def retry_question(self) -> str:
+        """This error's /api/v1/retry address, for the first status it arrives with (500 if none is documented)."""
+        status = self.statuses[0] if self.statuses else 500
+        return f"{reverse('api_retry')}?status={status}&source={self.source.slug}&error={self.code}"
 
     @property
     def ref(self) -> str:
@@ -596,7 +621,7 @@ class PlatformError(ContentModel):
             "compared": self.prose("compared") if self.compared else None,
             "causes": [cause.to_dict() for cause in self.causes.all()],
             "fixes": [fix.to_dict() for fix in self.fixes.all()],
-            "retry": {"policy": self.retry, "note": self.retry_note},
+            "retry": {"policy": self.retry, "note": self.retry_note, **self.retry_rule().to_dict()},
             "related_codes": [meaning.summary_dict() for meaning in self.related_code_meanings(index)],
             "related_errors": [error.summary_dict() for error in self.related_error_list(by_ref)],
             "reference": {"document": self.spec_document, "url": self.spec_url},

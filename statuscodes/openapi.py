@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 description of /api/v1/, built as a dict so schemas share their pieces."""
 
-from statuscodes import cache_rules, search
+from statuscodes import cache_rules, retry_policy, search
 from statuscodes.models import Comparison, Fix, PlatformError, Source, StatusCode
 
 CLASS_SLUGS = ["1xx", "2xx", "3xx", "4xx", "5xx"]
@@ -38,6 +38,20 @@ TOKEN = "[1-5][0-9]{2}(-[a-z0-9]+)?"
 COMPARISON_SLUG = {"type": "string", "pattern": f"^{TOKEN}(-vs-{TOKEN}){{1,3}}$", "maxLength": 200}
 
 
+BACKOFF = obj({"base": {"type": "number"}, "cap": {"type": "number"}, "jitter": {"type": "string", "const": "full"}})
+RETRY_RULE = {
+    "when": {"type": "string", "enum": list(retry_policy.WHEN)},
+    "methods": {"type": "string", "enum": ["any", "idempotent", "none"]},
+    "not_processed": {"type": "string", "description": "why any method may be retried; empty otherwise"},
+    "retry_after": {"type": "boolean", "description": "honour Retry-After (seconds or HTTP-date)"},
+    "ratelimit_headers": {"type": "boolean", "description": "without Retry-After, wait the RateLimit field's t"},
+    "backoff": {**BACKOFF, "type": ["object", "null"]},
+    "max_retries": {"type": "integer", "minimum": 0},
+    "circuit_breaker": {"type": "boolean"},
+    "reason": STRING,
+}
+
+
 def schemas(source_slugs: list[str]) -> dict:
     source_slug = {"type": "string", "enum": source_slugs}
     summary = {
@@ -62,7 +76,7 @@ def schemas(source_slugs: list[str]) -> dict:
         "mistakes": {"oneOf": [ref("Prose"), {"type": "null"}], "description": "common mistakes (1xx-3xx)"},
         "causes": array(ref("Cause")),
         "fixes": array(ref("Fix")),
-        "retry": obj({"policy": {"type": "string", "enum": choices(StatusCode.RETRY_CHOICES)}, "note": STRING}),
+        "retry": ref("Retry"),
         "caching": {
             "type": "object",
             "description": "What a cache may do with this response, and the rule it comes from.",
@@ -121,7 +135,7 @@ def schemas(source_slugs: list[str]) -> dict:
         },
         "causes": array(ref("Cause")),
         "fixes": array(ref("Fix")),
-        "retry": obj({"policy": {"type": "string", "enum": choices(StatusCode.RETRY_CHOICES)}, "note": STRING}),
+        "retry": ref("Retry"),
         "related_codes": array(ref("CodeSummary")),
         "related_errors": array(ref("PlatformErrorSummary")),
         "reference": obj({"document": STRING, "url": STRING}),
@@ -137,6 +151,59 @@ def schemas(source_slugs: list[str]) -> dict:
             "A platform error that matches a search.",
         ),
         "Error": obj({"error": STRING, "status": {"type": "integer"}}, "Every error, with its HTTP status."),
+        "ParameterError": obj(
+            {"error": STRING, "status": {"type": "integer", "const": 400}, "parameter": STRING},
+            "A 400 naming the query parameter at fault.",
+        ),
+        "RetryRule": obj(RETRY_RULE, "What a program should do after this response: see /retries."),
+        "Retry": obj(
+            {
+                "policy": {"type": "string", "enum": choices(StatusCode.RETRY_CHOICES), "description": "the label"},
+                "note": {"type": "string", "description": "the advice for people"},
+                **RETRY_RULE,
+            },
+            "Retry advice for people (policy, note) and the rule for programs (the other keys).",
+        ),
+        "RetryPolicyTable": obj(
+            {
+                "version": {"type": "integer", "description": "of this document's shape"},
+                "revision": {"type": "integer", "description": "the content revision it was made from"},
+                "updated": {"type": "string", "format": "date-time"},
+                "documentation": PATH,
+                "idempotent_methods": array(STRING),
+                "max_retry_after": {"type": "integer", "description": "seconds; a longer wait is not retried"},
+                "circuit_breaker": obj(
+                    {"failures": {"type": "integer"}, "open_seconds": {"type": "integer"},
+                     "half_open_probes": {"type": "integer"}},
+                    "The per-host breaker: opens after this many counted failures in a row.",
+                ),
+                "connection_refused": ref("RetryRule"),
+                "codes": array(obj({"status": CODE, "source": source_slug, "primary": {"type": "boolean"},
+                                    "name": STRING, "url": PATH, **RETRY_RULE})),
+                "errors": array(obj({"source": source_slug, "error": STRING, "statuses": array(CODE),
+                                     "name": STRING, "url": PATH, **RETRY_RULE})),
+            },
+            "Every meaning's and platform error's retry rule: a file a client can vendor.",
+        ),
+        "RetryDecision": obj(
+            {
+                "retry": {"type": "boolean"},
+                "delay_seconds": {"type": ["number", "null"], "description": "wait this long, then send again"},
+                "delay_range": {"type": ["array", "null"], "items": {"type": "number"}, "minItems": 2, "maxItems": 2,
+                                "description": "the window the delay was drawn from (full jitter)"},
+                "circuit_breaker": {"type": "boolean", "description": "count this response toward the host's breaker"},
+                "reason": STRING,
+                "attempt": {"type": "integer"},
+                "max_retries": {"type": "integer"},
+                "status": CODE,
+                "method": STRING,
+                "policy": obj({"when": RETRY_RULE["when"], "methods": RETRY_RULE["methods"],
+                               "backoff": RETRY_RULE["backoff"]}),
+                "meaning": PATH,
+                "table": STRING,
+            },
+            "The decision for one response.",
+        ),
         "Prose": obj({"markdown": STRING, "html": {"type": "string", "description": "sanitised HTML"}}),
         "Source": obj(
             {
@@ -409,9 +476,50 @@ def paths(source_slugs: list[str], csv_columns: dict[str, str]) -> dict:
             content={"text/csv": {"schema": STRING}},
             description="RFC 4180 CSV with a header row, guarded against spreadsheet formulas as /export.csv is.",
         ),
+        "/retry-policy": operation(
+            "Every code's and platform error's retry rule, as one file a client can vendor",
+            ref("RetryPolicyTable"),
+            parameters=[
+                {"name": "download", "in": "query", "required": False, "schema": STRING,
+                 "description": "present: Content-Disposition says attachment, to save the file"},
+            ],
+            description="Compact JSON. `version` changes when the shape does; `revision` and the ETag when the "
+            "content does. The algorithm is on /retries; /api/v1/retry applies it to one response.",
+        ),
+        "/retry": retry_operation(),
         "/openapi.json": operation("This document", {"type": "object", "required": ["openapi", "info", "paths"]}),
     }
     return {API + path: path_item(get) for path, get in operations.items()}
+
+
+def retry_operation() -> dict:
+    """/retry answers each call afresh (its delay is drawn at random), so no ETag, no 304."""
+
+    def parameter(name, schema, description, required=False):
+        return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+
+    seconds = {"type": "string", "pattern": "^[0-9]{1,10}$"}
+    bad = {"description": "A parameter is missing, unknown or malformed: `parameter` names it.",
+           "content": json_content(ref("ParameterError"))}  # fmt: skip
+    return {
+        "summary": "Whether and when to retry after one response",
+        "description": "Applies the retry rule of the response's meaning (or platform error) to it. "
+        "`attempt` is the attempt that just failed, 1 for the first request.",
+        "parameters": [
+            parameter("status", {"type": "string", "pattern": "^[1-5][0-9]{2}$"}, "the response's status", True),
+            parameter("method", {"type": "string", "maxLength": 20}, "the request's method; GET if absent"),
+            parameter("retry_after", {"type": "string", "maxLength": 40},
+                      "the response's Retry-After: seconds or an HTTP-date"),
+            parameter("ratelimit_reset", seconds, "the RateLimit field's t: seconds until quota returns"),
+            parameter("source", {"type": "string", "maxLength": 40}, "whose meaning of the status, e.g. cloudflare"),
+            parameter("error", {"type": "string", "maxLength": 20}, "a platform error, e.g. 1015 (needs source)"),
+            parameter("attempt", {"type": "string", "pattern": "^[0-9]{1,3}$"}, "the attempt that failed; 1 if absent"),
+        ],
+        "responses": {
+            "200": {"description": "The decision", "content": json_content(ref("RetryDecision"))},
+            "400": bad,
+        },
+    }
 
 
 def path_item(get: dict) -> dict:

@@ -80,6 +80,7 @@ def meaning_outline(
     if fixes:
         fix_heading.children = [group.heading for group in groups.values()]
         headings.append(fix_heading)
+    headings.append(Heading(anchor("programs"), "For programs"))  # every page has the retry rule box
     if getattr(meaning, "example", ""):
         headings.append(Heading(anchor("example"), "Example"))
     if platform_errors:

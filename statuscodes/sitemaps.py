@@ -25,7 +25,7 @@ class SiteSitemap(Sitemap):
 
 class PageSitemap(SiteSitemap):
     def items(self):
-        return ["home", "comparison_list"]
+        return ["home", "comparison_list", "retries"]
 
     def location(self, item):
         return reverse(item)

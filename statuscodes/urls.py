@@ -5,7 +5,7 @@ import re
 from django.contrib import admin
 from django.urls import path, re_path
 
-from statuscodes import api, handback, search_page, views
+from statuscodes import api, handback, retries_page, retry_api, search_page, views
 from statuscodes.addresses import SOURCE_SLUG, reserved_words
 
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("livez", views.livez, name="livez"),
     path("search", search_page.search, name="search"),
     path("compare", views.comparison_list, name="comparison_list"),
+    path("retries", retries_page.retries, name="retries"),
     path("compare/<str:slug>", views.comparison_detail, name="comparison_detail"),
     path("sitemap.xml", views.sitemap_xml, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
@@ -44,6 +45,8 @@ urlpatterns = [
     path("api/v1/search", api.search_results, name="api_search"),
     path("api/v1/openapi.json", api.openapi_json, name="api_openapi"),
     path("api/v1/errors", api.errors, name="api_errors"),
+    path("api/v1/retry-policy", retry_api.table, name="api_retry_policy"),
+    path("api/v1/retry", retry_api.decision, name="api_retry"),
     path("api/v1/errors.csv", api.errors_csv, name="api_errors_csv"),
     re_path(
         r"^api/v1/errors/(?P<source>[a-z0-9-]+)/(?P<code>[A-Za-z0-9][A-Za-z0-9.]{0,19})$",

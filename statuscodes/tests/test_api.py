@@ -87,7 +87,19 @@ def test_a_code_answers_its_primary_meaning_with_every_field_and_its_other_meani
     assert (data["code"], data["name"], data["source"]) == (499, "Client Closed Request", "nginx")
     assert [(m["code"], m["source"], m["name"]) for m in data["other_meanings"]] == [(499, "esri", "Token Required")]
     assert data["related"][0]["api_url"] == "/api/v1/codes/499/esri"
-    assert data["retry"] == {"policy": "never", "note": "Asking again gives the same answer."}
+    assert data["retry"] == {
+        "policy": "never",
+        "note": "Asking again gives the same answer.",
+        "when": "after-change",  # a 4xx labelled never: change the request (the rule, for programs)
+        "methods": "none",
+        "not_processed": "",
+        "retry_after": False,
+        "ratelimit_headers": False,
+        "backoff": None,
+        "max_retries": 0,
+        "circuit_breaker": False,
+        "reason": "Asking again gives the same answer.",
+    }
     assert data["reference"] == {
         "document": "Vendor docs",
         "section": None,

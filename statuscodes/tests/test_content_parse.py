@@ -38,7 +38,8 @@ def test_it_names_an_unknown_field_and_its_line(write_tree):
     errors = errors_of(write_tree, {"codes/404-iana.md": text})
     assert errors == [
         "content/codes/404-iana.md:7: colour: unknown field (expected: code, source, name, official, "
-        "status, aliases, sent_by, summary, spec, retry, retry_note, caching, request_headers, response_headers, "
+        "status, aliases, sent_by, summary, spec, retry, retry_note, retry_policy, caching, request_headers, "
+        "response_headers, "
         "related, reviewed)"
     ]
 

@@ -87,7 +87,8 @@ def test_schemathesis_with_every_check_finds_nothing_against_gunicorn(production
     """The CLI with --checks all: negative data, unsupported methods, headers, links between operations."""
     schemathesis = Path(sys.executable).with_name("schemathesis")
     result = subprocess.run(
-        [str(schemathesis), "run", f"http://127.0.0.1:{production_server.port}/api/v1/openapi.json",
+        [str(schemathesis), "--config-file", str(Path(__file__).with_name("schemathesis.toml")),
+         "run", f"http://127.0.0.1:{production_server.port}/api/v1/openapi.json",
          "--checks", "all", "--max-examples", "25", "--seed", "1", "--workers", "1", "--header", f"Host: {HOST}"],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
