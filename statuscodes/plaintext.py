@@ -76,6 +76,28 @@ def items(label: str, entries: list[tuple[str, str]], total: int) -> list[str]:
     return lines + [""]
 
 
+RULE_WORDS = {
+    "never": "do not retry",
+    "after-change": "do not retry the same request; change it first",
+    "not-applicable": "nothing to retry",
+}
+
+
+def programs_line(request, record) -> str:
+    """The retry rule in one wrapped paragraph, and the API address that applies it."""
+    rule = record.retry_rule()
+    if rule.retries:
+        methods = "any method" if rule.methods == "any" else "idempotent methods only"
+        only = "only with Retry-After, " if rule.when == "retry-after" else ""
+        words = (
+            f"retry {only}{methods}, at most {rule.max_retries} times; wait Retry-After, else up to "
+            f"min({rule.backoff['cap']:g} s, {rule.backoff['base']:g} s x 2^(attempt-1)) at random"
+        )
+    else:
+        words = RULE_WORDS[rule.when]
+    return wrap(f"For programs: {words}. {site_base(request)}{record.retry_question()}")
+
+
 def code_page(request, number: str) -> str:
     meanings = list(StatusCode.objects.listing().filter(number=int(number)).prefetch_related("causes", "fixes"))
     if not meanings:
@@ -108,6 +130,7 @@ def meaning_text(request, code: StatusCode, meanings: list[StatusCode]) -> str:
         "",
         wrap(facts),
         wrap(code.retry_note),
+        programs_line(request, code),
         "",
         wrap(first_paragraph(code.description)),
         "",
@@ -151,6 +174,7 @@ def error_page(request, source: str, code: str) -> str | HttpResponsePermanentRe
         "",
         wrap(f"Arrives with HTTP {statuses}." if error.statuses else statuses),
         wrap(f"{retry.strip()} {error.retry_note}".strip()),
+        programs_line(request, error),
         "",
         wrap(first_paragraph(error.description)),
         "",

@@ -26,6 +26,7 @@ PAGES = {
     "generated comparison": "/compare/404-vs-521",
     "search results": "/search?q=gateway",
     "API documentation": "/api/",
+    "retrying": "/retries",
     "not found": "/999",
 }
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}

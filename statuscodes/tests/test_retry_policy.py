@@ -388,3 +388,15 @@ def test_the_admin_refuses_a_rule_the_file_or_check_content_would_refuse(policy_
     assert response.status_code == 200 and message in response.content.decode().lower()  # "The label ..."
     code.refresh_from_db()
     assert code.retry_policy == {}
+
+
+def test_the_text_pages_give_the_rule_and_the_address_that_applies_it(client, policy_site):
+    text = client.get("/521", HTTP_ACCEPT="text/plain").content.decode()
+    assert "For programs: retry any method, at most 3 times" in text
+    assert "http://testserver/api/v1/retry?status=521" in text
+    error = client.get("/cloudflare/1015", HTTP_ACCEPT="text/plain").content.decode()
+    assert "For programs: retry any method, at most 5 times" in error
+    assert "/api/v1/retry?status=429&source=cloudflare&error=1015" in error
+    only_with_a_date = client.get("/413", HTTP_ACCEPT="text/plain").content.decode()
+    assert "For programs: retry only with Retry-After, idempotent methods only" in only_with_a_date
+    assert "For programs: nothing to retry." in client.get("/200", HTTP_ACCEPT="text/plain").content.decode()
