@@ -169,6 +169,18 @@ def next_delay(policy, method, attempt, headers):
     return random.uniform(0, min(cap, base * 2 ** (attempt - 1)))
 '''
 
+# How the urllib3 and httpx recipes tell a refused connection (nothing sent) from other errors.
+PYTHON_REFUSED = '''
+
+def refused(error):
+    """Whether a connection was refused: nothing was sent. LIBRARY chains the socket's own error."""
+    while error is not None:
+        if isinstance(error, ConnectionRefusedError):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+'''
+
 PYTHON_STDLIB = (
     '''
 """Retry HTTP requests by the statuscodes.example retry policy, with urllib.request alone.
@@ -295,16 +307,8 @@ from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
 '''
     + PYTHON_SHARED
+    + PYTHON_REFUSED.replace("LIBRARY", "urllib3")
     + '''
-
-def refused(error):
-    """Whether a connection was refused: nothing was sent. urllib3 chains the socket's own error."""
-    while error is not None:
-        if isinstance(error, ConnectionRefusedError):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
-
 
 class PolicyRetry(Retry):
     """A Retry that asks POLICY, per status and per attempt, whether and when to send again.
@@ -369,16 +373,8 @@ import httpx
 import tenacity
 '''
     + PYTHON_SHARED
+    + PYTHON_REFUSED.replace("LIBRARY", "httpx")
     + '''
-
-def refused(error):
-    """Whether a connection was refused: nothing was sent. httpx chains the socket's own error."""
-    while error is not None:
-        if isinstance(error, ConnectionRefusedError):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
-
 
 def send(client: httpx.Client, method: str, url, *, sleep=time.sleep, **kwargs) -> httpx.Response:
     """client.request(method, url, **kwargs), retried by POLICY; raises the error of a refused

@@ -11,6 +11,7 @@ from statuscodes import retry_policy
 from statuscodes.content import export_content
 from statuscodes.retry_policy import build, decide
 from statuscodes.tests.conftest import VENDORS, code_file, error_file
+from statuscodes.tests.test_platform_errors import load_errors
 
 NOW = datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.UTC)
 
@@ -148,13 +149,6 @@ def policy_site(write_tree, db):
     return root
 
 
-def load_problems(root) -> str:
-    errors = io.StringIO()
-    with pytest.raises(CommandError, match="nothing was loaded"):
-        call_command("load_content", path=root, stdout=io.StringIO(), stderr=errors)
-    return errors.getvalue()
-
-
 def test_overrides_are_read_served_and_written_back_byte_for_byte(client, policy_site, tmp_path):
     rule = client.get("/api/v1/codes/521").json()["retry"]
     assert rule["policy"] == "backoff" and rule["methods"] == "any" and rule["not_processed"].startswith("The origin")
@@ -181,7 +175,7 @@ def test_overrides_are_read_served_and_written_back_byte_for_byte(client, policy
 def test_a_bad_override_is_refused_with_file_line_and_field(policy_site, block, message):
     path = policy_site / "codes/502-iana.md"
     path.write_text(with_policy(path.read_text(), block))
-    problems = load_problems(policy_site)
+    problems = load_errors(policy_site)
     assert "codes/502-iana.md:" in problems and message in problems
 
 
