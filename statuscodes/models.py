@@ -220,7 +220,9 @@ class StatusCode(ContentModel):
     retry = models.CharField(max_length=14, choices=RETRY_CHOICES, default="not-applicable")
     retry_note = models.CharField(max_length=500, blank=True)
     retry_policy = models.JSONField(
-        "retry policy overrides", default=dict, blank=True,
+        "retry policy overrides",
+        default=dict,
+        blank=True,
         help_text="Only what differs from the label's defaults: when, not_processed, max_retries, circuit_breaker, "
         "reason. See /retries.",
     )
@@ -541,7 +543,9 @@ class PlatformError(ContentModel):
     retry = models.CharField(max_length=14, choices=StatusCode.RETRY_CHOICES, default="not-applicable")
     retry_note = models.CharField(max_length=500, blank=True)
     retry_policy = models.JSONField(
-        "retry policy overrides", default=dict, blank=True,
+        "retry policy overrides",
+        default=dict,
+        blank=True,
         help_text="Only what differs from the label's defaults: when, not_processed, max_retries, circuit_breaker, "
         "reason. See /retries.",
     )

@@ -173,15 +173,38 @@ def schemas(source_slugs: list[str]) -> dict:
                 "idempotent_methods": array(STRING),
                 "max_retry_after": {"type": "integer", "description": "seconds; a longer wait is not retried"},
                 "circuit_breaker": obj(
-                    {"failures": {"type": "integer"}, "open_seconds": {"type": "integer"},
-                     "half_open_probes": {"type": "integer"}},
+                    {
+                        "failures": {"type": "integer"},
+                        "open_seconds": {"type": "integer"},
+                        "half_open_probes": {"type": "integer"},
+                    },
                     "The per-host breaker: opens after this many counted failures in a row.",
                 ),
                 "connection_refused": ref("RetryRule"),
-                "codes": array(obj({"status": CODE, "source": source_slug, "primary": {"type": "boolean"},
-                                    "name": STRING, "url": PATH, **RETRY_RULE})),
-                "errors": array(obj({"source": source_slug, "error": STRING, "statuses": array(CODE),
-                                     "name": STRING, "url": PATH, **RETRY_RULE})),
+                "codes": array(
+                    obj(
+                        {
+                            "status": CODE,
+                            "source": source_slug,
+                            "primary": {"type": "boolean"},
+                            "name": STRING,
+                            "url": PATH,
+                            **RETRY_RULE,
+                        }
+                    )
+                ),
+                "errors": array(
+                    obj(
+                        {
+                            "source": source_slug,
+                            "error": STRING,
+                            "statuses": array(CODE),
+                            "name": STRING,
+                            "url": PATH,
+                            **RETRY_RULE,
+                        }
+                    )
+                ),
             },
             "Every meaning's and platform error's retry rule: a file a client can vendor.",
         ),
@@ -189,16 +212,22 @@ def schemas(source_slugs: list[str]) -> dict:
             {
                 "retry": {"type": "boolean"},
                 "delay_seconds": {"type": ["number", "null"], "description": "wait this long, then send again"},
-                "delay_range": {"type": ["array", "null"], "items": {"type": "number"}, "minItems": 2, "maxItems": 2,
-                                "description": "the window the delay was drawn from (full jitter)"},
+                "delay_range": {
+                    "type": ["array", "null"],
+                    "items": {"type": "number"},
+                    "minItems": 2,
+                    "maxItems": 2,
+                    "description": "the window the delay was drawn from (full jitter)",
+                },
                 "circuit_breaker": {"type": "boolean", "description": "count this response toward the host's breaker"},
                 "reason": STRING,
                 "attempt": {"type": "integer"},
                 "max_retries": {"type": "integer"},
                 "status": CODE,
                 "method": STRING,
-                "policy": obj({"when": RETRY_RULE["when"], "methods": RETRY_RULE["methods"],
-                               "backoff": RETRY_RULE["backoff"]}),
+                "policy": obj(
+                    {"when": RETRY_RULE["when"], "methods": RETRY_RULE["methods"], "backoff": RETRY_RULE["backoff"]}
+                ),
                 "meaning": PATH,
                 "table": STRING,
             },
@@ -480,8 +509,13 @@ def paths(source_slugs: list[str], csv_columns: dict[str, str]) -> dict:
             "Every code's and platform error's retry rule, as one file a client can vendor",
             ref("RetryPolicyTable"),
             parameters=[
-                {"name": "download", "in": "query", "required": False, "schema": STRING,
-                 "description": "present: Content-Disposition says attachment, to save the file"},
+                {
+                    "name": "download",
+                    "in": "query",
+                    "required": False,
+                    "schema": STRING,
+                    "description": "present: Content-Disposition says attachment, to save the file",
+                },
             ],
             description="Compact JSON. `version` changes when the shape does; `revision` and the ETag when the "
             "content does. The algorithm is on /retries; /api/v1/retry applies it to one response.",
@@ -508,8 +542,11 @@ def retry_operation() -> dict:
         "parameters": [
             parameter("status", {"type": "string", "pattern": "^[1-5][0-9]{2}$"}, "the response's status", True),
             parameter("method", {"type": "string", "maxLength": 20}, "the request's method; GET if absent"),
-            parameter("retry_after", {"type": "string", "maxLength": 40},
-                      "the response's Retry-After: seconds or an HTTP-date"),
+            parameter(
+                "retry_after",
+                {"type": "string", "maxLength": 40},
+                "the response's Retry-After: seconds or an HTTP-date",
+            ),
             parameter("ratelimit_reset", seconds, "the RateLimit field's t: seconds until quota returns"),
             parameter("source", {"type": "string", "maxLength": 40}, "whose meaning of the status, e.g. cloudflare"),
             parameter("error", {"type": "string", "maxLength": 20}, "a platform error, e.g. 1015 (needs source)"),

@@ -77,6 +77,7 @@ def items(label: str, entries: list[tuple[str, str]], total: int) -> list[str]:
 
 
 RULE_WORDS = {
+    "later": "do not retry in this process; schedule the request for later",
     "never": "do not retry",
     "after-change": "do not retry the same request; change it first",
     "not-applicable": "nothing to retry",

@@ -16,6 +16,7 @@ from statuscodes.views import read_only
 WHEN_WORDS = {
     "always": "yes",
     "retry-after": "if Retry-After",
+    "later": "later",
     "after-change": "after a change",
     "never": "no",
     "not-applicable": "n/a",

@@ -4,8 +4,10 @@ Every meaning and platform error already carries a `retry` label (safe, backoff,
 never, not-applicable) and a note for people. The policy here is that label made exact:
 
 - `when`: `always` (retry this response, within the method rule), `retry-after` (only when the
-  response says when, RFC 9110 section 15.5.14's rule for 413), `after-change` (the same request
-  fails again; change it first), `never`, `not-applicable` (not a failure, or never sent to a client);
+  response says when, RFC 9110 section 15.5.14's rule for 413), `later` (the wait the vendor asks
+  for is longer than a program should block: schedule the request, do not retry it in-process),
+  `after-change` (the same request fails again; change it first), `never`, `not-applicable` (not a
+  failure, or never sent to a client);
 - `methods`: `idempotent` (RFC 9110 section 9.2.2: a client should not repeat a non-idempotent
   request unless it knows the first was never applied) or `any`, which needs `not_processed`: the
   reason the code guarantees the request was not processed (421, 425, a connection refused);
@@ -28,7 +30,7 @@ IDEMPOTENT_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE")  # RFC
 WHOLE_SECONDS = re.compile(r"[0-9]{1,10}")  # ASCII digits only: str.isdigit() would take "²" and "١٢"
 ASCTIME = re.compile(r"[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}")
 METHOD = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,20}")  # an RFC 9110 token, bounded
-WHEN = ("always", "retry-after", "after-change", "never", "not-applicable")
+WHEN = ("always", "retry-after", "later", "after-change", "never", "not-applicable")
 MAX_RETRY_AFTER = 300  # seconds: a longer wait is a schedule, not a retry a program should block on
 
 # The per-host circuit breaker every policy shares: after this many failures in a row that count,
@@ -94,6 +96,7 @@ DEFAULT_REASONS = {
     "always": "A later attempt may succeed, so retry with backoff.",
     "retry-after": "Retry only when the response says when; otherwise the request must change.",
     "after-change": "The same request will fail the same way: change it before sending it again.",
+    "later": "The wait this asks for is longer than a program should block: schedule the request for later.",
     "never": "Nothing the client can change makes this request succeed by repeating it.",
     "not-applicable": "Not a failure: there is nothing to retry.",
 }
@@ -182,7 +185,7 @@ def record_problems(number: int, label: str, overrides: dict, logs_only: bool, s
     retries = (when or LABEL_DEFAULTS[label][0]) in ("always", "retry-after")
     if overrides.get("not_processed") and not retries:
         problems.append(("retry_policy", "not_processed only matters for a code that is retried"))
-    if label in ("never", "not-applicable") and when in ("always", "retry-after"):
+    if label in ("never", "not-applicable") and when in ("always", "retry-after", "later"):
         problems.append(("retry", f"the label {label} says no retry but retry_policy.when says {when}"))
     if label in ("safe", "backoff", "retry-after") and when in ("after-change", "never"):
         problems.append(("retry", f"the label {label} says retry but retry_policy.when says {when}"))

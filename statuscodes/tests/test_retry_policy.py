@@ -44,6 +44,17 @@ def test_a_label_gives_its_defaults_and_a_5xx_that_is_never_retried_is_never_not
     assert logs.when == "not-applicable" and logs.max_retries == 0 and logs.backoff is None
 
 
+def test_a_wait_too_long_to_block_on_is_scheduled_not_retried():
+    rule = build("backoff", 529, "Sleep 15 to 30 minutes.", {"when": "later", "reason": "Schedule it for later."})
+    assert (rule.when, rule.methods, rule.max_retries, rule.backoff) == ("later", "none", 0, None)
+    decision = decide(rule, "GET", None, 1)
+    assert decision["retry"] is False and decision["reason"] == "Schedule it for later."
+    assert retry_policy.record_problems(529, "backoff", {"when": "later"}, False) == []
+    assert retry_policy.record_problems(404, "never", {"when": "later"}, False) == [
+        ("retry", "the label never says no retry but retry_policy.when says later")
+    ]
+
+
 def test_overrides_change_only_what_they_name():
     rule = build("backoff", 521, "Note.", {"not_processed": "It never arrived.", "max_retries": 2})
     assert (rule.methods, rule.not_processed, rule.max_retries, rule.backoff["cap"]) == (
@@ -163,7 +174,7 @@ def test_overrides_are_read_served_and_written_back_byte_for_byte(client, policy
 @pytest.mark.parametrize(
     "block, message",
     [
-        ("when: sometimes", "retry_policy: when must be one of: always, retry-after, after-change, never"),
+        ("when: sometimes", "retry_policy: when must be one of: always, retry-after, later, after-change, never"),
         ("max_retries: 0", "retry_policy: max_retries must be a whole number from 1 to 10"),
         ("max_retries: '3'", "retry_policy: max_retries must be a whole number from 1 to 10"),
         ("circuit_breaker: maybe", "retry_policy: circuit_breaker must be true or false"),
