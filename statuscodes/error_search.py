@@ -36,6 +36,7 @@ class Indexed:
     error: PlatformError
     code: str
     source_words: frozenset
+    order: tuple  # (source rank, code): ties in score list in this order
 
 
 @dataclass
@@ -58,13 +59,16 @@ def indexed() -> ErrorIndex:
         entries, by_code, postings = [], {}, {}
         for error in PlatformError.objects.select_related("source"):
             source_words = frozenset(stem(w) for w in words(f"{error.source.slug} {error.source.name}"))
-            entry = Indexed(error, error.code.lower(), source_words)
+            entry = Indexed(error, error.code.lower(), source_words, (error.source.rank, error.code))
             entries.append(entry)
             by_code.setdefault(entry.code, []).append(entry)
             fields = {"name": error.name, "aliases": " ".join(error.aliases), "summary": error.summary}
+            weights: dict[str, float] = {}  # a stem in several fields: one posting, its weights summed
             for field, text in fields.items():
                 for word_stem in {stem(w) for w in words(text)} - source_words:
-                    postings.setdefault(word_stem, []).append((entry, FIELD_WEIGHTS[field]))
+                    weights[word_stem] = weights.get(word_stem, 0.0) + FIELD_WEIGHTS[field]
+            for word_stem, weight in weights.items():
+                postings.setdefault(word_stem, []).append((entry, weight))
         _index = (revision, ErrorIndex(entries, by_code, postings))
     return _index[1]
 
@@ -74,23 +78,26 @@ def search_errors(query: str, limit: int = LIMIT) -> list[ErrorHit]:
     tokens = [token for token in normalise(query).replace("-", " ").split() if token not in FILLER]
     codes = {token for token in tokens if CODE_LIKE.match(token)}
     stems = {stem(token) for token in tokens if token not in codes and len(token) > 2}
-    hits = []
+    scored: list[tuple[float, Indexed, bool]] = []
     if codes:
         for code in codes:
             for entry in index.by_code.get(code, ()):
-                hits.append(ErrorHit(entry.error, 100.0 + bool(stems & entry.source_words), exact=True))
-        if any(hit.score > 100 for hit in hits):  # "cloudflare 1015": the platform named beside the code decides
-            hits = [hit for hit in hits if hit.score > 100]
+                scored.append((100.0 + bool(stems & entry.source_words), entry, True))
+        if any(score > 100 for score, _, _ in scored):  # "cloudflare 1015": the platform named beside the code decides
+            scored = [hit for hit in scored if hit[0] > 100]
     else:
         scores: dict[Indexed, float] = {}
         for word_stem in stems:
             for entry, weight in index.postings.get(word_stem, ()):
                 scores[entry] = scores.get(entry, 0.0) + weight
-        for entry, score in scores.items():
-            if score >= MIN_SCORE:
-                hits.append(ErrorHit(entry.error, score + bool(stems & entry.source_words), exact=False))
-    hits.sort(key=lambda hit: (-hit.score, hit.error.source.rank, hit.error.code))
-    return hits[:limit]
+        scored = [
+            (score + bool(stems & entry.source_words), entry, False)
+            for entry, score in scores.items()
+            if score >= MIN_SCORE
+        ]
+    # Sorted on plain tuples, and a hit made only for what is shown: this runs beside every code search.
+    scored.sort(key=lambda hit: (-hit[0], hit[1].order))
+    return [ErrorHit(entry.error, score, exact) for score, entry, exact in scored[:limit]]
 
 
 def forget() -> None:
