@@ -24,7 +24,7 @@ WHEN_WORDS = {
 
 
 def table_text(request) -> str:
-    """One line per code that a program may retry: status, source, methods, backoff, attempts."""
+    """One line per failure code (not-applicable ones left out): its rule in columns, for a terminal."""
     table = table_document(request)
     lines = ["status  source        retry           methods     backoff (base..cap s)  retries  breaker"]
     for row in table["codes"]:

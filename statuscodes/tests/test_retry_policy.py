@@ -329,8 +329,9 @@ def test_every_code_and_error_page_has_a_for_programs_box_in_its_outline(client,
 
 def test_the_retries_page_explains_lists_and_negotiates(client, policy_site):
     html = client.get("/retries").content.decode()
-    for anchor in ('id="algorithm"', 'id="breaker"', 'id="table"', 'id="recipes"'):
+    for anchor in ('id="algorithm"', 'id="breaker"', 'id="table"', 'id="recipes"', 'id="recipe-go-net-http"'):
         assert anchor in html
+        assert f'href="#{anchor[4:-1]}"' in html or anchor in ('id="breaker"', 'id="recipes"')  # "On this page"
     assert '<a href="/521">521 Web Server Is Down</a>: The origin refused the connection' in html
     assert '<a href="/413">413 Content Too Large</a></th><td>if Retry-After</td>' in html
     assert '<a href="/200">' not in html.split('id="table"')[1]
