@@ -20,6 +20,8 @@ from django.http import Http404
 from django.urls import reverse
 
 from statuscodes import markup
+from statuscodes.addresses import SOURCE_SLUG
+from statuscodes.content import ERROR_CODE
 from statuscodes.models import Cause, Fix, PlatformError, StatusClass, StatusCode
 from statuscodes.models import Comparison as CuratedComparison
 
@@ -79,6 +81,8 @@ def platform_error_named(slug: str):
         if TOKEN.fullmatch(token):
             continue
         source, _, code = token.rpartition("-")
+        if not ERROR_CODE.fullmatch(code) or (source and not re.fullmatch(SOURCE_SLUG, source)):
+            return None  # not a code any platform writes (and nothing to put in a query: NUL, say)
         found = PlatformError.objects.filter(code__iexact=code).select_related("source")
         found = list((found.filter(source__slug=source) if source else found)[:2])
         if len(found) != 1:

@@ -9,7 +9,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from statuscodes import retry_policy
+from statuscodes.addresses import SOURCE_SLUG
 from statuscodes.api import BadQuery, cors, endpoint, error_response, read_only
+from statuscodes.content import ERROR_CODE
 from statuscodes.models import PlatformError, Revision, StatusCode
 
 DOWNLOAD_NAME = f"statuscodes-retry-policy-v{retry_policy.VERSION}.json"
@@ -75,6 +77,10 @@ def find_record(status_text: str | None, source: str | None, error: str | None):
     if not (re.fullmatch(r"[0-9]{3}", status_text) and 100 <= int(status_text) <= 599):
         raise retry_policy.BadParameter("status", "status must be a status code from 100 to 599")
     number = int(status_text)
+    if source and not re.fullmatch(SOURCE_SLUG, source[:41]):
+        raise retry_policy.BadParameter("source", "source must be a source's slug, such as cloudflare or iis")
+    if error and not ERROR_CODE.fullmatch(error):
+        raise retry_policy.BadParameter("error", "error must be a platform's code as it prints it, such as 1015 or H12")
     if error:
         if not source:
             raise retry_policy.BadParameter("source", "source is required with error: the platform, e.g. cloudflare")

@@ -174,6 +174,11 @@ def overrides_field(value) -> dict:
     return clean
 
 
+def in_order(overrides: dict) -> dict:
+    """The overrides in OVERRIDES' order, as files write them: PostgreSQL's jsonb keeps its own order."""
+    return {key: overrides[key] for key in OVERRIDES if key in overrides}
+
+
 def record_problems(number: int, label: str, overrides: dict, logs_only: bool, statuses=None) -> list[tuple[str, str]]:
     """What is inconsistent in one record's policy, as (field, message) pairs."""
     problems = []

@@ -357,7 +357,15 @@ def test_comparing_an_error_with_a_code_leads_to_the_errors_own_comparison(clien
 
 
 @pytest.mark.parametrize(
-    "slug", ["1020-vs-9999", "cloudflare-9999-vs-403", "heroku-1020-vs-403", "1020-vs-1020-vs-1020-vs-403-vs-429"]
+    "slug",
+    [
+        "1020-vs-9999",
+        "cloudflare-9999-vs-403",
+        "heroku-1020-vs-403",
+        "1020-vs-1020-vs-1020-vs-403-vs-429",
+        "10%0020-vs-403",  # a NUL, which PostgreSQL refuses in a query
+        "cloud%00flare-1020-vs-403",
+    ],
 )
 def test_a_comparison_naming_an_unknown_error_is_still_a_404(client, error_site, slug):
     assert client.get(f"/compare/{slug}").status_code == 404
