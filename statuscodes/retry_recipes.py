@@ -183,7 +183,7 @@ def refused(error):
 
 PYTHON_STDLIB = (
     '''
-"""Retry HTTP requests by the statuscodes.example retry policy, with urllib.request alone.
+"""Retry HTTP requests by the statuscodes retry policy, with urllib.request alone.
 
 Generated from /api/v1/retry-policy (revision @REVISION@); regenerate it rather than edit the table.
 
@@ -286,7 +286,7 @@ def request(req, *, timeout=30.0, sleep=time.sleep, breaker=BREAKER, urlopen=url
 
 PYTHON_URLLIB3 = (
     '''
-"""Retry HTTP requests by the statuscodes.example retry policy with urllib3 2.x: a Retry subclass.
+"""Retry HTTP requests by the statuscodes retry policy with urllib3 2.x: a Retry subclass.
 
 Generated from /api/v1/retry-policy (revision @REVISION@); regenerate it rather than edit the table.
 
@@ -352,7 +352,7 @@ class PolicyRetry(Retry):
 
 PYTHON_TENACITY = (
     '''
-"""Retry HTTP requests by the statuscodes.example retry policy with httpx and tenacity.
+"""Retry HTTP requests by the statuscodes retry policy with httpx and tenacity.
 
 Generated from /api/v1/retry-policy (revision @REVISION@); regenerate it rather than edit the table.
 
@@ -397,7 +397,7 @@ def send(client: httpx.Client, method: str, url, *, sleep=time.sleep, **kwargs) 
 )
 
 JAVASCRIPT_FETCH = """
-// Retry fetch() requests by the statuscodes.example retry policy (an ES module for Node 18+).
+// Retry fetch() requests by the statuscodes retry policy (an ES module for Node 18+).
 //
 // Generated from /api/v1/retry-policy (revision @REVISION@); regenerate it rather than edit the table.
 //
@@ -509,7 +509,7 @@ export async function fetchWithRetry(url, init = {}, options = {}) {
 """
 
 GO_NET_HTTP = """
-// Package retryhttp retries HTTP requests by the statuscodes.example retry policy.
+// Package retryhttp retries HTTP requests by the statuscodes retry policy.
 //
 // Generated from /api/v1/retry-policy (revision @REVISION@); regenerate it rather than edit the table.
 //
