@@ -14,6 +14,17 @@ from statuscodes import cache_rules, markup
 from statuscodes.retry_policy import policy_of
 
 
+def retry_policy_field() -> models.JSONField:
+    """A meaning's or a platform error's overrides of its retry label's rule (statuscodes.retry_policy)."""
+    return models.JSONField(
+        "retry policy overrides",
+        default=dict,
+        blank=True,
+        help_text="Only what differs from the label's defaults: when, not_processed, max_retries, circuit_breaker, "
+        "reason. See /retries.",
+    )
+
+
 class Revision(models.Model):
     """One row whose counter moves on every content change: the key of every cached page."""
 
@@ -219,13 +230,7 @@ class StatusCode(ContentModel):
     spec_url = models.URLField(max_length=300)
     retry = models.CharField(max_length=14, choices=RETRY_CHOICES, default="not-applicable")
     retry_note = models.CharField(max_length=500, blank=True)
-    retry_policy = models.JSONField(
-        "retry policy overrides",
-        default=dict,
-        blank=True,
-        help_text="Only what differs from the label's defaults: when, not_processed, max_retries, circuit_breaker, "
-        "reason. See /retries.",
-    )
+    retry_policy = retry_policy_field()
     caching = models.CharField(
         max_length=14, choices=list(cache_rules.POLICIES.items()), default="explicit",
         help_text="What a cache may do with this response (check_content holds it to the RFCs).",
@@ -542,13 +547,7 @@ class PlatformError(ContentModel):
     spec_url = models.URLField(max_length=300)
     retry = models.CharField(max_length=14, choices=StatusCode.RETRY_CHOICES, default="not-applicable")
     retry_note = models.CharField(max_length=500, blank=True)
-    retry_policy = models.JSONField(
-        "retry policy overrides",
-        default=dict,
-        blank=True,
-        help_text="Only what differs from the label's defaults: when, not_processed, max_retries, circuit_breaker, "
-        "reason. See /retries.",
-    )
+    retry_policy = retry_policy_field()
     related_codes = models.JSONField(default=list, blank=True, help_text="Status codes such as 403 or 499/esri.")
     related_errors = models.JSONField(default=list, blank=True, help_text="Errors such as cloudflare/1015.")
     reviewed = models.DateField("last reviewed")
