@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from statuscodes import retry_policy
 from statuscodes.addresses import SOURCE_SLUG
-from statuscodes.api import BadQuery, cors, endpoint, error_response, read_only
+from statuscodes.api import cors, endpoint, read_only
 from statuscodes.content import ERROR_CODE
 from statuscodes.models import PlatformError, Revision, StatusCode
 
@@ -71,13 +71,13 @@ PARAMETERS = ("status", "method", "retry_after", "ratelimit_reset", "source", "e
 
 
 def find_record(status_text: str | None, source: str | None, error: str | None):
-    """The meaning (or platform error) whose policy applies; BadQuery names the parameter at fault."""
+    """The meaning (or platform error) whose policy applies; BadParameter names the parameter at fault."""
     if not status_text:
         raise retry_policy.BadParameter("status", "status is required: the response's status code, 100 to 599")
     if not (re.fullmatch(r"[0-9]{3}", status_text) and 100 <= int(status_text) <= 599):
         raise retry_policy.BadParameter("status", "status must be a status code from 100 to 599")
     number = int(status_text)
-    if source and not re.fullmatch(SOURCE_SLUG, source[:41]):
+    if source and (len(source) > 40 or not re.fullmatch(SOURCE_SLUG, source)):
         raise retry_policy.BadParameter("source", "source must be a source's slug, such as cloudflare or iis")
     if error and not ERROR_CODE.fullmatch(error):
         raise retry_policy.BadParameter("error", "error must be a platform's code as it prints it, such as 1015 or H12")
@@ -128,8 +128,6 @@ def decision(request) -> HttpResponse:
         attempt = retry_policy.parse_attempt(query.get("attempt"))
     except retry_policy.BadParameter as problem:
         return parameter_error(problem.name, str(problem))
-    except BadQuery as problem:
-        return error_response(400, str(problem))
     policy = retry_policy.policy_of(record)
     answer = retry_policy.decide(policy, method, retry_after, attempt, ratelimit_reset=reset, rng=random)
     answer.update(

@@ -293,7 +293,8 @@ def test_a_backoff_decision_is_drawn_from_the_attempts_window(client, policy_sit
         ("status=503&ratelimit_reset=%D9%A1", "ratelimit_reset"),
         ("status=503&ratelimit_reset=-1", "ratelimit_reset"),
         ("status=503&source=nobody", "source"),
-        ("status=503&source=cloud%00flare", "source"),  # a NUL PostgreSQL would refuse to compare
+        ("status=503&source=cloud%00flare", "source"),
+        ("status=503&source=" + "a" * 41, "source"),  # a NUL PostgreSQL would refuse to compare
         ("status=429&source=cloudflare&error=10%0015", "error"),
         ("status=429&error=1015", "source"),
         ("status=429&source=cloudflare&error=9999", "error"),
