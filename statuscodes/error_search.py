@@ -48,13 +48,15 @@ class ErrorIndex:
     postings: dict[str, list[tuple[Indexed, float]]]
 
 
-_index: tuple[int, ErrorIndex] | None = None
+_index: tuple[tuple, ErrorIndex] | None = None
 
 
 def indexed() -> ErrorIndex:
     """The errors' index, built once per content revision."""
     global _index
-    revision = caching.current_revision()[0]
+    # changed_at as well as the number, as the codes' index does: a database rolled back (tests)
+    # can reuse a number for other content.
+    revision = caching.current_revision()
     if _index is None or _index[0] != revision:
         entries, by_code, postings = [], {}, {}
         for error in PlatformError.objects.select_related("source"):

@@ -289,6 +289,28 @@ def test_errors_are_found_by_code_as_typed_and_by_their_words(error_site, query,
     assert [hit.error.code for hit in search_errors(query)] == found
 
 
+def test_the_errors_index_follows_content_that_reuses_a_rolled_back_revision_number(error_site):
+    """A rolled-back load leaves the revision's number free for other content: the index must
+    not keep answering from what was rolled back (it is keyed on the number and when it changed)."""
+    from django.db import transaction
+
+    from statuscodes import caching
+    from statuscodes.error_search import search_errors
+
+    renamed = error_site / "errors/cloudflare/1020.md"
+    original = renamed.read_text()
+    with transaction.atomic():
+        renamed.write_text(original.replace("Access Denied", "Blocked by a rule"))
+        call_command("load_content", path=error_site, stdout=io.StringIO())
+        rolled_back = caching.current_revision()
+        assert [hit.error.name for hit in search_errors("1020")] == ["Blocked by a rule"]
+        transaction.set_rollback(True)
+    renamed.write_text(original.replace("Access Denied", "Denied by the firewall"))
+    call_command("load_content", path=error_site, stdout=io.StringIO())
+    assert caching.current_revision()[0] == rolled_back[0]  # the same number, other content
+    assert [hit.error.name for hit in search_errors("1020")] == ["Denied by the firewall"]
+
+
 @pytest.mark.parametrize("query, location", [("1020", "/cloudflare/1020"), ("error h12", "/heroku/H12")])
 def test_searching_an_errors_code_goes_to_its_page(client, error_site, query, location):
     response = client.get("/search", {"q": query})
