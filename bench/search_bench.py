@@ -9,7 +9,8 @@ Loads content/ into a throwaway SQLite database with production settings, then t
 - the ranking alone, on the real corpus and on a synthetic corpus generated in memory from the
   real text (names, summaries and sentences recombined, numbers and vendors drawn at random).
 - the platform errors' search (statuscodes/error_search.py) that /search and the API run beside
-  it, as the ratio of search() with it to search() alone, in turn in one process.
+  it, as the ratio of search() with it to search() alone, in turn in one process; and the same
+  for the /search page on a cache miss, with its errors' section against without it.
 Every query of statuscodes/tests/relevance.tsv is run `rounds` times; times are per query.
 
 With --against, another version of statuscodes/search.py (say `git show HEAD:statuscodes/search.py
@@ -43,6 +44,7 @@ HELD_OUT = ROOT / "statuscodes/tests/relevance_heldout.tsv"
 def setup_django(database: Path) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "statuscodes.settings")
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-key")
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost")  # the /search page is rendered for this host
     os.environ["DJANGO_DEBUG"] = "False"
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     import django
@@ -215,6 +217,31 @@ def timed_against(ours, theirs, queries: list[str], rounds: int) -> tuple[list[f
     return samples
 
 
+def search_page_against_no_errors(queries: list[str], rounds: int) -> tuple[list[float], list[float]]:
+    """The /search page as a reader gets it on a cache miss (ranking, the errors' section,
+    rendering), against the same view with the errors' search answering nothing: the page as it
+    was before platform errors. The view is called under its page cache, so every call is a miss."""
+    import inspect
+
+    from django.test import RequestFactory
+
+    from statuscodes import search_page
+
+    view = inspect.unwrap(search_page.search)  # the HTML page, below the cache and negotiation
+    factory = RequestFactory(SERVER_NAME="localhost", HTTP_ACCEPT="text/html")
+    requests = {query: factory.get("/search", {"q": query}) for query in queries}
+    real = search_page.error_search.search_errors
+
+    def without_errors(query: str):
+        search_page.error_search.search_errors = lambda query, limit=8: []
+        try:
+            return view(requests[query])
+        finally:
+            search_page.error_search.search_errors = real
+
+    return timed_against(lambda query: view(requests[query]), without_errors, queries, rounds)
+
+
 def load_other(path: str):
     """Another version of statuscodes/search.py, as a module of its own beside the real one."""
     import importlib.util
@@ -320,6 +347,7 @@ def main() -> None:
             lambda q: (search.search(q), error_search.search_errors(q)), search.search, queries, args.rounds
         )
         compare("  search() with the errors' search, vs alone", with_errors)
+        compare("  /search page, uncached, with errors vs without", search_page_against_no_errors(queries, args.rounds))
         other = load_other(args.against) if args.against else None
         if other:
             theirs = other.Index(real)

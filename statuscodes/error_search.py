@@ -9,6 +9,9 @@ printed texts and summaries find the rest by their words.
 import re
 from dataclasses import dataclass
 
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
 from statuscodes import caching
 from statuscodes.models import PlatformError
 from statuscodes.search import normalise, stem, words
@@ -26,6 +29,7 @@ class ErrorHit:
     error: PlatformError
     score: float
     exact: bool  # the query named its code
+    listing: SafeString  # its row in the results page's list (see Indexed.listing)
 
     def to_dict(self) -> dict:
         return {**self.error.summary_dict(), "score": round(self.score, 3)}
@@ -35,8 +39,11 @@ class ErrorHit:
 class Indexed:
     error: PlatformError
     code: str
-    source_words: frozenset
-    order: tuple  # (source rank, code): ties in score list in this order
+    source: str  # its source's slug
+    rank: int  # its place in (source rank, code) order: ties in score list in this order
+    # Its row in the results page's list, rendered once per revision rather than on every page
+    # that lists it (167 of the 258 relevance queries list errors; the rows were 1.17x a page's cost).
+    listing: SafeString
 
 
 @dataclass
@@ -46,6 +53,12 @@ class ErrorIndex:
     entries: list[Indexed]
     by_code: dict[str, list[Indexed]]
     postings: dict[str, list[tuple[Indexed, float]]]
+    sources_named_by: dict[str, set[str]]  # a stem of a source's slug or name -> those sources
+    stems: dict[str, str]  # each word of the errors' texts -> its stem, so a query's words are not stemmed again
+
+    def stem(self, word: str) -> str:
+        known = self.stems.get(word)
+        return stem(word) if known is None else known
 
 
 _index: tuple[tuple, ErrorIndex] | None = None
@@ -58,20 +71,31 @@ def indexed() -> ErrorIndex:
     # can reuse a number for other content.
     revision = caching.current_revision()
     if _index is None or _index[0] != revision:
-        entries, by_code, postings = [], {}, {}
-        for error in PlatformError.objects.select_related("source"):
-            source_words = frozenset(stem(w) for w in words(f"{error.source.slug} {error.source.name}"))
-            entry = Indexed(error, error.code.lower(), source_words, (error.source.rank, error.code))
+        errors = sorted(PlatformError.objects.select_related("source"), key=lambda e: (e.source.rank, e.code))
+        entries, by_code, postings, sources_named_by, stems = [], {}, {}, {}, {}
+
+        def stems_of(text: str) -> set[str]:
+            found = set()
+            for word in words(text):
+                found.add(stems.setdefault(word, stem(word)))
+            return found
+
+        for rank, error in enumerate(errors):
+            source_words = stems_of(f"{error.source.slug} {error.source.name}")
+            for word_stem in source_words:
+                sources_named_by.setdefault(word_stem, set()).add(error.source.slug)
+            listing = render_to_string("statuscodes/_error_result.html", {"error": error})
+            entry = Indexed(error, error.code.lower(), error.source.slug, rank, mark_safe(listing.strip()))
             entries.append(entry)
             by_code.setdefault(entry.code, []).append(entry)
             fields = {"name": error.name, "aliases": " ".join(error.aliases), "summary": error.summary}
             weights: dict[str, float] = {}  # a stem in several fields: one posting, its weights summed
             for field, text in fields.items():
-                for word_stem in {stem(w) for w in words(text)} - source_words:
+                for word_stem in stems_of(text) - source_words:
                     weights[word_stem] = weights.get(word_stem, 0.0) + FIELD_WEIGHTS[field]
             for word_stem, weight in weights.items():
                 postings.setdefault(word_stem, []).append((entry, weight))
-        _index = (revision, ErrorIndex(entries, by_code, postings))
+        _index = (revision, ErrorIndex(entries, by_code, postings, sources_named_by, stems))
     return _index[1]
 
 
@@ -79,27 +103,31 @@ def search_errors(query: str, limit: int = LIMIT) -> list[ErrorHit]:
     index = indexed()
     tokens = [token for token in normalise(query).replace("-", " ").split() if token not in FILLER]
     codes = {token for token in tokens if CODE_LIKE.match(token)}
-    stems = {stem(token) for token in tokens if token not in codes and len(token) > 2}
-    scored: list[tuple[float, Indexed, bool]] = []
+    stems = {index.stem(token) for token in tokens if token not in codes and len(token) > 2}
+    named: set[str] = set()  # the sources the query names ("cloudflare 1015", "heroku timeout")
+    for word_stem in stems:
+        named |= index.sources_named_by.get(word_stem, set())
+    # (-score, rank, entry, exact): plain tuples sort without a key function, and rank is unique,
+    # so two entries are never compared. This runs beside every code search.
+    scored: list[tuple[float, int, Indexed, bool]] = []
     if codes:
         for code in codes:
             for entry in index.by_code.get(code, ()):
-                scored.append((100.0 + bool(stems & entry.source_words), entry, True))
-        if any(score > 100 for score, _, _ in scored):  # "cloudflare 1015": the platform named beside the code decides
-            scored = [hit for hit in scored if hit[0] > 100]
+                scored.append((-100.0 - (entry.source in named), entry.rank, entry, True))
+        if any(hit[0] < -100 for hit in scored):  # "cloudflare 1015": the platform named beside the code decides
+            scored = [hit for hit in scored if hit[0] < -100]
     else:
         scores: dict[Indexed, float] = {}
         for word_stem in stems:
             for entry, weight in index.postings.get(word_stem, ()):
                 scores[entry] = scores.get(entry, 0.0) + weight
         scored = [
-            (score + bool(stems & entry.source_words), entry, False)
+            (-score - (entry.source in named), entry.rank, entry, False)
             for entry, score in scores.items()
             if score >= MIN_SCORE
         ]
-    # Sorted on plain tuples, and a hit made only for what is shown: this runs beside every code search.
-    scored.sort(key=lambda hit: (-hit[0], hit[1].order))
-    return [ErrorHit(entry.error, score, exact) for score, entry, exact in scored[:limit]]
+    scored.sort()
+    return [ErrorHit(entry.error, -score, exact, entry.listing) for score, _, entry, exact in scored[:limit]]
 
 
 def forget() -> None:

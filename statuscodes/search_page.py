@@ -78,7 +78,7 @@ def search(request):
     context = {
         "query": query,
         "results": results,
-        "errors": errors,
+        "errors": [hit.listing for hit in errors],  # rows rendered once per revision (error_search.Indexed)
         # a number such as 1016 is no status code, but the platform errors below explain it
         "notes": [] if errors else code_search.notes(query, results),
         "canonical_search_url": canonical,

@@ -308,7 +308,9 @@ def test_the_errors_index_follows_content_that_reuses_a_rolled_back_revision_num
     renamed.write_text(original.replace("Access Denied", "Denied by the firewall"))
     call_command("load_content", path=error_site, stdout=io.StringIO())
     assert caching.current_revision()[0] == rolled_back[0]  # the same number, other content
-    assert [hit.error.name for hit in search_errors("1020")] == ["Denied by the firewall"]
+    hits = search_errors("1020")
+    assert [hit.error.name for hit in hits] == ["Denied by the firewall"]
+    assert "Denied by the firewall" in hits[0].listing and "Blocked" not in hits[0].listing  # its row, rendered anew
 
 
 @pytest.mark.parametrize("query, location", [("1020", "/cloudflare/1020"), ("error h12", "/heroku/H12")])
