@@ -330,6 +330,18 @@ def test_search_lists_errors_apart_from_the_codes_in_every_form(client, error_si
     assert client.get("/api/v1/search", {"q": "gone"}).json()["errors"] == []
 
 
+def test_the_count_line_says_platform_errors_are_listed_below_the_codes(client, error_site):
+    """On a phone the errors' section is screens below the codes: the first line says it is there."""
+    html = client.get("/search", {"q": "forbidden access denied"}).content.decode()
+    count = html.split('<p class="search-count" role="status">')[1].split("</p>")[0]
+    assert count == (
+        '1 code for &ldquo;forbidden access denied&rdquo;, best first, and <a href="#platform-error-results">'
+        "1 platform error</a> below."
+    )
+    html = client.get("/search", {"q": "forbidden"}).content.decode()
+    assert "platform-error-results" not in html  # no errors, no link to them
+
+
 def test_a_curated_comparison_is_read_shown_served_and_written_back(client, error_site, tmp_path):
     path = error_site / "errors/cloudflare/1020.md"
     compared = "## Compared with\n\n**1020 and a plain 403.** One is a rule at the edge.\n\n## Causes\n"
