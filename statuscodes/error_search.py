@@ -20,8 +20,13 @@ LIMIT = 8
 # Words that say "an error" without saying which: "error 1020", "http error 500.19", "code H12".
 FILLER = {"error", "errors", "code", "codes", "http", "status", "the", "a", "an", "of", "is", "what", "means"}
 CODE_LIKE = re.compile(r"^(?:\d{4}|\d{3}\.\d{1,3}|h\d{2})$")
+AROUND_A_CODE = "\"'()[]{}<>,.:;!?"  # "1020:" in a pasted banner, "(H12)": the code is what is inside
 FIELD_WEIGHTS = {"name": 3.0, "aliases": 2.0, "summary": 1.0}
 MIN_SCORE = 2.0  # one word in the name, or two elsewhere: anything less is noise
+# When the query is an error's whole name ("access denied" is Cloudflare 1012's and 1020's) or
+# one of its printed titles ("HTTP Error 500.30 - ASP.NET Core app failed to start"), each of its
+# words counts again at that field's weight: ahead of errors whose texts merely hold those words
+# (1003 to 1009 print "Access denied" above names of their own; 500.37's title starts like 500.30's).
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class ErrorIndex:
     by_code: dict[str, list[Indexed]]
     postings: dict[str, list[tuple[Indexed, float]]]
     sources_named_by: dict[str, set[str]]  # a stem of a source's slug or name -> those sources
+    named_exactly: dict[frozenset, dict[Indexed, float]]  # the words of a name or alias -> its errors, bonus
     stems: dict[str, str]  # each word of the errors' texts -> its stem, so a query's words are not stemmed again
 
     def stem(self, word: str) -> str:
@@ -72,7 +78,7 @@ def indexed() -> ErrorIndex:
     revision = caching.current_revision()
     if _index is None or _index[0] != revision:
         errors = sorted(PlatformError.objects.select_related("source"), key=lambda e: (e.source.rank, e.code))
-        entries, by_code, postings, sources_named_by, stems = [], {}, {}, {}, {}
+        entries, by_code, postings, sources_named_by, named_exactly, stems = [], {}, {}, {}, {}, {}
 
         def stems_of(text: str) -> set[str]:
             found = set()
@@ -95,18 +101,40 @@ def indexed() -> ErrorIndex:
                     weights[word_stem] = weights.get(word_stem, 0.0) + FIELD_WEIGHTS[field]
             for word_stem, weight in weights.items():
                 postings.setdefault(word_stem, []).append((entry, weight))
-        _index = (revision, ErrorIndex(entries, by_code, postings, sources_named_by, stems))
+            for field, title in [("aliases", alias) for alias in error.aliases] + [("name", error.name)]:
+                if key := name_key(stems_of(title) - source_words):
+                    # the name's weight when a name and an alias say the same
+                    named_exactly.setdefault(key, {})[entry] = FIELD_WEIGHTS[field] * len(key)
+        _index = (revision, ErrorIndex(entries, by_code, postings, sources_named_by, named_exactly, stems))
     return _index[1]
+
+
+FILLER_STEMS = frozenset(stem(word) for word in FILLER)
+
+
+def name_key(word_stems: set[str]) -> frozenset:
+    """What a name or title says, for comparing it with a query: its words without the filler
+    ("HTTP Error ...") and without numbers (the code is matched as a code)."""
+    return frozenset(s for s in word_stems if not s.isdigit()) - FILLER_STEMS
 
 
 def search_errors(query: str, limit: int = LIMIT) -> list[ErrorHit]:
     index = indexed()
-    tokens = [token for token in normalise(query).replace("-", " ").split() if token not in FILLER]
-    codes = {token for token in tokens if CODE_LIKE.match(token)}
-    stems = {index.stem(token) for token in tokens if token not in codes and len(token) > 2}
+    codes, rest = set(), []
+    for token in normalise(query).replace("-", " ").split():
+        bare = token.strip(AROUND_A_CODE)
+        if CODE_LIKE.match(bare):
+            codes.add(bare)
+        else:
+            rest.append(token)
+    # Split into words as the errors' texts were ("ASP.NET" is "asp" and "net"); "ip" counts.
+    stems = {index.stem(word) for word in words(" ".join(rest)) if word not in FILLER}
     named: set[str] = set()  # the sources the query names ("cloudflare 1015", "heroku timeout")
+    source_stems = set()
     for word_stem in stems:
-        named |= index.sources_named_by.get(word_stem, set())
+        if (sources := index.sources_named_by.get(word_stem)) is not None:
+            named |= sources
+            source_stems.add(word_stem)
     # (-score, rank, entry, exact): plain tuples sort without a key function, and rank is unique,
     # so two entries are never compared. This runs beside every code search.
     scored: list[tuple[float, int, Indexed, bool]] = []
@@ -121,6 +149,8 @@ def search_errors(query: str, limit: int = LIMIT) -> list[ErrorHit]:
         for word_stem in stems:
             for entry, weight in index.postings.get(word_stem, ()):
                 scores[entry] = scores.get(entry, 0.0) + weight
+        for entry, bonus in index.named_exactly.get(name_key(stems - source_stems), {}).items():
+            scores[entry] = scores.get(entry, 0.0) + bonus
         scored = [
             (-score - (entry.source in named), entry.rank, entry, False)
             for entry, score in scores.items()

@@ -175,3 +175,44 @@ def test_the_floor_keeps_a_numbers_neighbours(real_content):
     found = keys(code_search.search("504"))
     assert found[0] == "504/iana" and len(found) >= 5
     assert len(code_search.search("gatway timout")) < 20
+
+
+# ---------------------------------------------------------------------------------------------
+# Platform errors, listed beside the codes (statuscodes/error_search.py)
+
+
+def error_keys(query: str) -> list[str]:
+    from statuscodes.error_search import search_errors
+
+    return [f"{hit.error.source.slug}/{hit.error.code}" for hit in search_errors(query)]
+
+
+@pytest.mark.parametrize(
+    "query, first",
+    [
+        ("Error 1020: Access denied", "cloudflare/1020"),  # a banner pasted whole: its code decides
+        ("(H12)", "heroku/H12"),
+        ("HTTP Error 500.19 - Internal Server Error", "iis/500.19"),
+        ("you are being rate limited", "cloudflare/1015"),
+        ("app crashed", "heroku/H10"),
+        ("configuration data is invalid", "iis/500.19"),
+        ("backlog too deep", "heroku/H11"),
+        # Current ASP.NET Core Module pages' titles, beside the names Microsoft's guide uses
+        ("asp.net core app failed to start", "iis/500.30"),
+        ("ASP.NET Core app failed to start within startup time limit", "iis/500.37"),
+        ("ANCM In-Process Start Failure", "iis/500.30"),
+    ],
+)
+def test_an_error_named_or_printed_is_listed_first(real_content, query, first):
+    assert error_keys(query)[0] == first
+
+
+def test_a_name_several_errors_share_lists_those_named_so_first(real_content):
+    # Cloudflare names 1012 and 1020 "Access denied"; 1003 to 1009 print it above names of their own.
+    found = error_keys("access denied")
+    assert set(found[:2]) == {"cloudflare/1012", "cloudflare/1020"}
+    assert {"cloudflare/1003", "cloudflare/1006", "cloudflare/1009"} <= set(found)
+
+
+def test_short_words_and_dotted_names_are_words_as_in_the_errors_texts(real_content):
+    assert "cloudflare/1006" in error_keys("ip banned")[:4]  # "ip" is two letters
