@@ -40,11 +40,16 @@ def search_text(request):
         notes = code_search.notes(query, results)
         return " ".join(notes or [f"No status code matches \u201c{query}\u201d."]) + "\n"
     base = site_base(request)
-    rows = [(str(r.code), r.name, r.source_name, base + r.url) for r in results]
-    # Platform errors after the codes, as on the page: the same columns, the code as the platform writes it.
-    rows += [
-        (hit.error.code, hit.error.name, hit.error.source.name, base + hit.error.get_absolute_url()) for hit in errors
-    ]
+
+    def error_row(hit):
+        return hit.error.code, hit.error.name, hit.error.source.name, base + hit.error.get_absolute_url()
+
+    # Platform errors after the codes, as on the page: the same columns, the code as the platform
+    # writes it. An error the query named by its code ("1015", "error 500.19") comes first: the
+    # page would have gone straight to it.
+    rows = [error_row(hit) for hit in errors if hit.exact]
+    rows += [(str(r.code), r.name, r.source_name, base + r.url) for r in results]
+    rows += [error_row(hit) for hit in errors if not hit.exact]
     widths = [max(len(row[column]) for row in rows) for column in range(3)]
     return "".join(
         "  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[3]]) + "\n"

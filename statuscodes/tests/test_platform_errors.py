@@ -342,6 +342,14 @@ def test_the_count_line_says_platform_errors_are_listed_below_the_codes(client, 
     assert "platform-error-results" not in html  # no errors, no link to them
 
 
+def test_in_text_an_error_named_by_its_code_comes_before_the_codes(client, error_site):
+    """The page goes straight to it; a terminal, which lists instead, lists it first."""
+    lines = client.get("/search", {"q": "1020 forbidden"}, HTTP_ACCEPT="text/plain").content.decode().splitlines()
+    assert lines[0].startswith("1020  Access Denied  Cloudflare") and lines[1].startswith("403 ")
+    lines = client.get("/search", {"q": "forbidden access denied"}, HTTP_ACCEPT="text/plain").content.decode()
+    assert [line.split()[0] for line in lines.splitlines()] == ["403", "1020"]  # found by words: after the codes
+
+
 def test_a_curated_comparison_is_read_shown_served_and_written_back(client, error_site, tmp_path):
     path = error_site / "errors/cloudflare/1020.md"
     compared = "## Compared with\n\n**1020 and a plain 403.** One is a rule at the edge.\n\n## Causes\n"
