@@ -37,7 +37,7 @@ class ErrorHit:
     listing: SafeString  # its row in the results page's list (see Indexed.listing)
 
     def to_dict(self) -> dict:
-        return {**self.error.summary_dict(), "score": round(self.score, 3)}
+        return {**self.error.summary_dict(), "score": round(self.score, 3), "exact": self.exact}
 
 
 @dataclass(eq=False)

@@ -147,7 +147,15 @@ def schemas(source_slugs: list[str]) -> dict:
         "PlatformError": obj(platform_error, "A platform's own error (Cloudflare 1020, IIS 500.19, Heroku H12)."),
         "PlatformErrorList": obj({"count": {"type": "integer"}, "results": array(ref("PlatformErrorSummary"))}),
         "PlatformErrorHit": obj(
-            {**error_summary, "score": {"type": "number", "description": "relevance; higher is better"}},
+            {
+                **error_summary,
+                "score": {"type": "number", "description": "relevance; higher is better"},
+                "exact": {
+                    "type": "boolean",
+                    "description": "the query named this error by its code (1015, error 500.19, h12); "
+                    "the /search page goes straight to it when it is the only one",
+                },
+            },
             "A platform error that matches a search.",
         ),
         "Error": obj({"error": STRING, "status": {"type": "integer"}}, "Every error, with its HTTP status."),

@@ -348,6 +348,10 @@ def test_in_text_an_error_named_by_its_code_comes_before_the_codes(client, error
     assert lines[0].startswith("1020  Access Denied  Cloudflare") and lines[1].startswith("403 ")
     lines = client.get("/search", {"q": "forbidden access denied"}, HTTP_ACCEPT="text/plain").content.decode()
     assert [line.split()[0] for line in lines.splitlines()] == ["403", "1020"]  # found by words: after the codes
+    found = client.get("/api/v1/search", {"q": "1020 forbidden"}).json()["errors"]
+    assert [(e["code"], e["exact"]) for e in found] == [("1020", True)]  # a program can tell too
+    found = client.get("/api/v1/search", {"q": "access denied"}).json()["errors"]
+    assert [(e["code"], e["exact"]) for e in found] == [("1020", False)]
 
 
 def test_a_curated_comparison_is_read_shown_served_and_written_back(client, error_site, tmp_path):
