@@ -110,7 +110,14 @@ start_postgres() {
     -c "CREATE ROLE statuscodes LOGIN" -c "CREATE DATABASE statuscodes OWNER statuscodes"
 }
 
-pg_ctl() { as_postgres "$(pg_bin)/pg_ctl" -D "$dir/pg" -l "$dir/pg-run/postgres.log" -w "$@" >/dev/null; }
+pg_ctl() {  # pg_ctl's own failure says only "Examine the log output": show it before cleanup deletes it
+  as_postgres "$(pg_bin)/pg_ctl" -D "$dir/pg" -l "$dir/pg-run/postgres.log" -w "$@" >/dev/null || {
+    local status=$?
+    echo "pg_ctl $*: failed; the end of PostgreSQL's log:" >&2
+    tail -n 20 "$dir/pg-run/postgres.log" >&2
+    return "$status"
+  }
+}
 
 pg_start() { pg_ctl -o "-p $PG_PORT -k $dir/pg-run -c listen_addresses=127.0.0.1 -c fsync=off" start; }
 
