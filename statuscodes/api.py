@@ -341,8 +341,10 @@ def search_document(request) -> dict:
         results = search.search(query)
     except search.QueryError as exc:
         raise BadQuery(str(exc)) from None
-    errors = [hit.to_dict() for hit in error_search.search_errors(query)]
-    return {"query": query, "results": [result.to_dict() for result in results], "errors": errors}
+    hits = error_search.search_errors(query)
+    if error_search.named_alone(hits):
+        results = []
+    return {"query": query, "results": [result.to_dict() for result in results], "errors": [h.to_dict() for h in hits]}
 
 
 def canonical_location(request, canonical: Redirect) -> str:

@@ -35,6 +35,9 @@ class ErrorHit:
     score: float
     exact: bool  # the query named its code
     listing: SafeString  # its row in the results page's list (see Indexed.listing)
+    # ... and said nothing else but filler and platform names ("1015", "error 1015", "cloudflare
+    # 1015"): the query is about this error, not a status code, whatever numbers look alike.
+    alone: bool = False
 
     def to_dict(self) -> dict:
         return {**self.error.summary_dict(), "score": round(self.score, 3), "exact": self.exact}
@@ -157,7 +160,17 @@ def search_errors(query: str, limit: int = LIMIT) -> list[ErrorHit]:
             if score >= MIN_SCORE
         ]
     scored.sort()
-    return [ErrorHit(entry.error, -score, exact, entry.listing) for score, _, entry, exact in scored[:limit]]
+    alone = not stems - source_stems
+    return [
+        ErrorHit(entry.error, -score, exact, entry.listing, exact and alone)
+        for score, _, entry, exact in scored[:limit]
+    ]
+
+
+def named_alone(hits: list[ErrorHit]) -> bool:
+    """Whether the query was nothing but platform errors' codes (see ErrorHit.alone): then the
+    codes the code search finds for it are only numbers that look alike (1015 -> 101, 1016)."""
+    return any(hit.alone for hit in hits)
 
 
 def forget() -> None:

@@ -283,22 +283,26 @@ def schemas(source_slugs: list[str]) -> dict:
         "SearchResults": obj(
             {
                 "query": {"type": "string", "description": "the query as received"},
-                "results": array(
-                    obj(
-                        {
-                            "code": CODE,
-                            "name": STRING,
-                            "source": source_slug,
-                            "source_name": {
-                                "type": "string",
-                                "description": "who defines this meaning, e.g. Cloudflare",
-                            },
-                            "summary": STRING,
-                            "url": PATH,
-                            "score": {"type": "number", "description": "relevance; higher is better"},
-                        }
-                    )
-                ),
+                "results": {
+                    **array(
+                        obj(
+                            {
+                                "code": CODE,
+                                "name": STRING,
+                                "source": source_slug,
+                                "source_name": {
+                                    "type": "string",
+                                    "description": "who defines this meaning, e.g. Cloudflare",
+                                },
+                                "summary": STRING,
+                                "url": PATH,
+                                "score": {"type": "number", "description": "relevance; higher is better"},
+                            }
+                        )
+                    ),
+                    "description": "the meanings that match, best first; empty when the query is nothing but "
+                    "platform errors' codes (1015, error 500.19), which no status code is",
+                },
                 "errors": {
                     **array(ref("PlatformErrorHit")),
                     "description": "platform errors that match, apart from the codes: the code as the platform "

@@ -35,6 +35,8 @@ def search_text(request):
     except code_search.QueryError as problem:
         return text_response(f"{problem}\n", status=400)
     errors = error_search.search_errors(query)
+    if error_search.named_alone(errors):
+        results = []
     if not results and not errors:
         query = " ".join(CONTROL_CHARACTERS.sub(" ", query).split())
         notes = code_search.notes(query, results)
@@ -74,6 +76,8 @@ def search(request):
     if re.fullmatch(r"[1-5][0-9]{2}", number) and results and results[0].code == int(number):
         return HttpResponseRedirect(reverse("code_detail", args=[number]))
     errors = error_search.search_errors(query)
+    if error_search.named_alone(errors):
+        results = []
     exact = [hit for hit in errors if hit.exact]
     if len(exact) == 1:  # "1020", "error 500.19", "h12": the one error with that code
         return HttpResponseRedirect(exact[0].error.get_absolute_url())

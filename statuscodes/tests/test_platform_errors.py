@@ -354,6 +354,11 @@ def test_in_text_an_error_named_by_its_code_comes_before_the_codes(client, error
     assert [(e["code"], e["exact"]) for e in found] == [("1020", False)]
 
 
+def test_look_alike_codes_are_dropped_only_when_the_query_is_nothing_but_codes(client, error_site):
+    data = client.get("/api/v1/search", {"q": "1020 forbidden"}).json()
+    assert [r["code"] for r in data["results"]] == [403]
+
+
 def test_a_curated_comparison_is_read_shown_served_and_written_back(client, error_site, tmp_path):
     path = error_site / "errors/cloudflare/1020.md"
     compared = "## Compared with\n\n**1020 and a plain 403.** One is a rule at the edge.\n\n## Causes\n"

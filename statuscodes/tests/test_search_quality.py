@@ -216,3 +216,14 @@ def test_a_name_several_errors_share_lists_those_named_so_first(real_content):
 
 def test_short_words_and_dotted_names_are_words_as_in_the_errors_texts(real_content):
     assert "cloudflare/1006" in error_keys("ip banned")[:4]  # "ip" is two letters
+
+
+@pytest.mark.parametrize("query", ["1015", "Error 1015", "cloudflare 1015", "1020 1015", "H12"])
+def test_a_query_that_is_only_errors_codes_lists_no_look_alike_codes(client, real_content, query):
+    """Typo tolerance finds 101 and 530 (which mentions 1016) for "1015"; a status code is not
+    what the query means when it is nothing but a platform error's code."""
+    assert code_search.search("1015")  # the look-alikes this guards against
+    data = client.get("/api/v1/search", {"q": query}).json()
+    assert data["results"] == [] and data["errors"] and all(e["exact"] for e in data["errors"])
+    text = client.get("/search", {"q": query}, HTTP_ACCEPT="text/plain").content.decode()
+    assert [line.split()[0] for line in text.splitlines()] == [e["code"] for e in data["errors"]]
