@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from statuscodes import caching
-from statuscodes.models import PlatformError
+from statuscodes.models import PlatformError, StatusCode
 from statuscodes.search import normalise, stem, words
 
 LIMIT = 8
@@ -22,7 +22,14 @@ FILLER = {"error", "errors", "code", "codes", "http", "status", "the", "a", "an"
 CODE_LIKE = re.compile(r"^(?:\d{4}|\d{3}\.\d{1,3}|h\d{2})$")
 AROUND_A_CODE = "\"'()[]{}<>,.:;!?"  # "1020:" in a pasted banner, "(H12)": the code is what is inside
 FIELD_WEIGHTS = {"name": 3.0, "aliases": 2.0, "summary": 1.0}
+# The statuses an error arrives with, number and name, count when the query names the platform:
+# "cloudflare 403" lists 1020 and its kin, "too many requests cloudflare" 1015. Alone, "service
+# unavailable" means the status, and every Heroku error would answer it.
+STATUS_WEIGHT = 2.0
 MIN_SCORE = 2.0  # one word in the name, or two elsewhere: anything less is noise
+# ... unless the query names the platform ("cloudflare blocked me"): its errors alone are listed,
+# so one word of a summary is enough.
+MIN_SCORE_ON_A_PLATFORM = 1.0
 # When the query is an error's whole name ("access denied" is Cloudflare 1012's and 1020's) or
 # one of its printed titles ("HTTP Error 500.30 - ASP.NET Core app failed to start"), each of its
 # words counts again at that field's weight: ahead of errors whose texts merely hold those words
@@ -48,7 +55,7 @@ class Indexed:
     error: PlatformError
     code: str
     source: str  # its source's slug
-    rank: int  # its place in (source rank, code) order: ties in score list in this order
+    rank: int  # its place in the order ties in score list in (see indexed)
     # Its row in the results page's list, rendered once per revision rather than on every page
     # that lists it (167 of the 258 relevance queries list errors; the rows were 1.17x a page's cost).
     listing: SafeString
@@ -61,6 +68,7 @@ class ErrorIndex:
     entries: list[Indexed]
     by_code: dict[str, list[Indexed]]
     postings: dict[str, list[tuple[Indexed, float]]]
+    status_postings: dict[str, list[Indexed]]  # a stem of a status's number or name -> errors sent with it
     sources_named_by: dict[str, set[str]]  # a stem of a source's slug or name -> those sources
     named_exactly: dict[frozenset, dict[Indexed, float]]  # the words of a name or alias -> its errors, bonus
     stems: dict[str, str]  # each word of the errors' texts -> its stem, so a query's words are not stemmed again
@@ -80,8 +88,15 @@ def indexed() -> ErrorIndex:
     # can reuse a number for other content.
     revision = caching.current_revision()
     if _index is None or _index[0] != revision:
-        errors = sorted(PlatformError.objects.select_related("source"), key=lambda e: (e.source.rank, e.code))
-        entries, by_code, postings, sources_named_by, named_exactly, stems = [], {}, {}, {}, {}, {}
+        # Ties list first the errors with a curated comparison, the ones editors found readers meet
+        # and confuse most ("cloudflare 403" ties a dozen errors; 1020 is the one people mean).
+        errors = sorted(
+            PlatformError.objects.select_related("source"), key=lambda e: (not e.compared, e.source.rank, e.code)
+        )
+        status_names: dict[int, str] = {}
+        for meaning in StatusCode.objects.listing():  # a number's primary meaning comes first
+            status_names.setdefault(meaning.number, meaning.name)
+        entries, by_code, postings, status_postings, sources_named_by, named_exactly, stems = [], {}, {}, {}, {}, {}, {}
 
         def stems_of(text: str) -> set[str]:
             found = set()
@@ -104,11 +119,15 @@ def indexed() -> ErrorIndex:
                     weights[word_stem] = weights.get(word_stem, 0.0) + FIELD_WEIGHTS[field]
             for word_stem, weight in weights.items():
                 postings.setdefault(word_stem, []).append((entry, weight))
+            statuses = " ".join(f"{status} {status_names.get(status, '')}" for status in error.statuses)
+            for word_stem in stems_of(statuses) - source_words:
+                status_postings.setdefault(word_stem, []).append(entry)
             for field, title in [("aliases", alias) for alias in error.aliases] + [("name", error.name)]:
                 if key := name_key(stems_of(title) - source_words):
                     # the name's weight when a name and an alias say the same
                     named_exactly.setdefault(key, {})[entry] = FIELD_WEIGHTS[field] * len(key)
-        _index = (revision, ErrorIndex(entries, by_code, postings, sources_named_by, named_exactly, stems))
+        index = ErrorIndex(entries, by_code, postings, status_postings, sources_named_by, named_exactly, stems)
+        _index = (revision, index)
     return _index[1]
 
 
@@ -149,15 +168,27 @@ def search_errors(query: str, limit: int = LIMIT) -> list[ErrorHit]:
             scored = [hit for hit in scored if hit[0] < -100]
     else:
         scores: dict[Indexed, float] = {}
+        matched: dict[Indexed, int] = {}  # how many of the query's words each error has
         for word_stem in stems:
-            for entry, weight in index.postings.get(word_stem, ()):
+            hits = index.postings.get(word_stem, ())
+            if named and word_stem in index.status_postings:
+                merged = dict(hits)
+                for entry in index.status_postings[word_stem]:
+                    merged[entry] = merged.get(entry, 0.0) + STATUS_WEIGHT
+                hits = merged.items()
+            for entry, weight in hits:
                 scores[entry] = scores.get(entry, 0.0) + weight
-        for entry, bonus in index.named_exactly.get(name_key(stems - source_stems), {}).items():
-            scores[entry] = scores.get(entry, 0.0) + bonus
+                matched[entry] = matched.get(entry, 0) + 1
+        words_asked = len(stems - source_stems) or 1
+        bonuses = index.named_exactly.get(name_key(stems - source_stems), {})
+        floor = MIN_SCORE_ON_A_PLATFORM if named else MIN_SCORE
         scored = [
-            (-score - (entry.source in named), entry.rank, entry, False)
+            # Scaled by the share of the query's words it has: "too many requests cloudflare" is
+            # 1015 (all three words, two of them in its status's name) before 1041, which has
+            # "request" in every field but neither of the others.
+            (-(score * matched[entry] / words_asked + bonuses.get(entry, 0.0) + bool(named)), entry.rank, entry, False)
             for entry, score in scores.items()
-            if score >= MIN_SCORE
+            if score >= floor and (not named or entry.source in named)  # "heroku memory": Heroku's errors only
         ]
     scored.sort()
     alone = not stems - source_stems

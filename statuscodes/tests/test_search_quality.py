@@ -227,3 +227,18 @@ def test_a_query_that_is_only_errors_codes_lists_no_look_alike_codes(client, rea
     assert data["results"] == [] and data["errors"] and all(e["exact"] for e in data["errors"])
     text = client.get("/search", {"q": query}, HTTP_ACCEPT="text/plain").content.decode()
     assert [line.split()[0] for line in text.splitlines()] == [e["code"] for e in data["errors"]]
+
+
+def test_a_named_platform_lists_only_its_own_errors(real_content):
+    assert error_keys("heroku memory") == []  # not Cloudflare's "Snippets exceeded memory limit"
+    assert all(key.startswith("heroku/") for key in error_keys("heroku app not responding"))
+
+
+def test_with_the_platform_named_the_status_an_error_arrives_with_finds_it(real_content):
+    found = error_keys("cloudflare 403")
+    assert found[:2] == ["cloudflare/1010", "cloudflare/1020"]  # ties: the curated ones first
+    assert all(key.startswith("cloudflare/") for key in found)
+    assert error_keys("cloudflare 429") == ["cloudflare/1015"]
+    assert error_keys("too many requests cloudflare")[0] == "cloudflare/1015"
+    # Alone, a status's name means the status: Heroku's errors, nearly all sent with 503, stay out.
+    assert not any(key.startswith("heroku/") for key in error_keys("service unavailable"))
