@@ -3,7 +3,9 @@
 Kept apart from statuscodes.search on purpose: errors are listed in a section of their own, so
 they can never push a status code down for a query that means the code. A code as the platform
 writes it ("1020", "error 1020", "500.19", "h12", "cloudflare 1015") finds its error first; names,
-printed texts and summaries find the rest by their words.
+printed titles and summaries find the rest by their words, a whole name or title first. A
+platform named in the query ("heroku timeout", "cloudflare 403") limits the list to its errors,
+and then the statuses they arrive with count too.
 """
 
 import re
