@@ -34,8 +34,10 @@ MIN_SCORE = 2.0  # one word in the name, or two elsewhere: anything less is nois
 MIN_SCORE_ON_A_PLATFORM = 1.0
 # When the query is an error's whole name ("access denied" is Cloudflare 1012's and 1020's) or
 # one of its printed titles ("HTTP Error 500.30 - ASP.NET Core app failed to start"), each of its
-# words counts again at that field's weight: ahead of errors whose texts merely hold those words
-# (1003 to 1009 print "Access denied" above names of their own; 500.37's title starts like 500.30's).
+# words counts twice more at that field's weight, as much as its words and their pairs earned
+# together: ahead of errors whose texts merely hold those words in that order (1003 to 1009 print
+# "Access denied" above names of their own; 500.37's title starts with all of 500.30's).
+WHOLE_TITLE = 2
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class ErrorIndex:
     entries: list[Indexed]
     by_code: dict[str, list[Indexed]]
     postings: dict[str, list[tuple[Indexed, float]]]
+    pair_postings: dict[str, list[tuple[Indexed, float]]]  # two words side by side ("web config"), weighted
     status_postings: dict[str, list[Indexed]]  # a stem of a status's number or name -> errors sent with it
     sources_named_by: dict[str, set[str]]  # a stem of a source's slug or name -> those sources
     named_exactly: dict[frozenset, dict[Indexed, float]]  # the words of a name or alias -> its errors, bonus
@@ -98,13 +101,14 @@ def indexed() -> ErrorIndex:
         status_names: dict[int, str] = {}
         for meaning in StatusCode.objects.listing():  # a number's primary meaning comes first
             status_names.setdefault(meaning.number, meaning.name)
-        entries, by_code, postings, status_postings, sources_named_by, named_exactly, stems = [], {}, {}, {}, {}, {}, {}
+        entries, by_code, postings, pair_postings, status_postings = [], {}, {}, {}, {}
+        sources_named_by, named_exactly, stems = {}, {}, {}
+
+        def stems_in_order(text: str) -> list[str]:
+            return [stems.setdefault(word, stem(word)) for word in words(text)]
 
         def stems_of(text: str) -> set[str]:
-            found = set()
-            for word in words(text):
-                found.add(stems.setdefault(word, stem(word)))
-            return found
+            return set(stems_in_order(text))
 
         for rank, error in enumerate(errors):
             source_words = stems_of(f"{error.source.slug} {error.source.name}")
@@ -121,19 +125,34 @@ def indexed() -> ErrorIndex:
                     weights[word_stem] = weights.get(word_stem, 0.0) + FIELD_WEIGHTS[field]
             for word_stem, weight in weights.items():
                 postings.setdefault(word_stem, []).append((entry, weight))
+            pair_weights: dict[str, float] = {}
+            for field, texts in (("name", [error.name]), ("aliases", error.aliases), ("summary", [error.summary])):
+                for text in texts:
+                    for pair in pairs_of(stems_in_order(text)):
+                        pair_weights[pair] = pair_weights.get(pair, 0.0) + FIELD_WEIGHTS[field]
+            for pair, weight in pair_weights.items():
+                pair_postings.setdefault(pair, []).append((entry, weight))
             statuses = " ".join(f"{status} {status_names.get(status, '')}" for status in error.statuses)
             for word_stem in stems_of(statuses) - source_words:
                 status_postings.setdefault(word_stem, []).append(entry)
             for field, title in [("aliases", alias) for alias in error.aliases] + [("name", error.name)]:
                 if key := name_key(stems_of(title) - source_words):
                     # the name's weight when a name and an alias say the same
-                    named_exactly.setdefault(key, {})[entry] = FIELD_WEIGHTS[field] * len(key)
-        index = ErrorIndex(entries, by_code, postings, status_postings, sources_named_by, named_exactly, stems)
+                    named_exactly.setdefault(key, {})[entry] = FIELD_WEIGHTS[field] * len(key) * WHOLE_TITLE
+        index = ErrorIndex(
+            entries, by_code, postings, pair_postings, status_postings, sources_named_by, named_exactly, stems
+        )
         _index = (revision, index)
     return _index[1]
 
 
 FILLER_STEMS = frozenset(stem(word) for word in FILLER)
+
+
+def pairs_of(word_stems: list[str]) -> set[str]:
+    """Words side by side count again: "web.config" is "web" then "config", and 500.19's summary
+    says it; "web" alone is in a dozen names."""
+    return {f"{first} {second}" for first, second in zip(word_stems, word_stems[1:], strict=False)}
 
 
 def name_key(word_stems: set[str]) -> frozenset:
@@ -152,7 +171,8 @@ def search_errors(query: str, limit: int = LIMIT) -> list[ErrorHit]:
         else:
             rest.append(token)
     # Split into words as the errors' texts were ("ASP.NET" is "asp" and "net"); "ip" counts.
-    stems = {index.stem(word) for word in words(" ".join(rest)) if word not in FILLER}
+    in_order = [index.stem(word) for word in words(" ".join(rest)) if word not in FILLER]
+    stems = set(in_order)
     named: set[str] = set()  # the sources the query names ("cloudflare 1015", "heroku timeout")
     source_stems = set()
     for word_stem in stems:
@@ -181,16 +201,21 @@ def search_errors(query: str, limit: int = LIMIT) -> list[ErrorHit]:
             for entry, weight in hits:
                 scores[entry] = scores.get(entry, 0.0) + weight
                 matched[entry] = matched.get(entry, 0) + 1
+        for pair in pairs_of(in_order) if len(in_order) > 1 else ():
+            for entry, weight in index.pair_postings.get(pair, ()):
+                scores[entry] = scores.get(entry, 0.0) + weight
         words_asked = len(stems - source_stems) or 1
         bonuses = index.named_exactly.get(name_key(stems - source_stems), {})
         floor = MIN_SCORE_ON_A_PLATFORM if named else MIN_SCORE
+        # When the query names a platform, only its errors ("heroku memory" is no Cloudflare error).
         scored = [
             # Scaled by the share of the query's words it has: "too many requests cloudflare" is
             # 1015 (all three words, two of them in its status's name) before 1041, which has
             # "request" in every field but neither of the others.
             (-(score * matched[entry] / words_asked + bonuses.get(entry, 0.0) + bool(named)), entry.rank, entry, False)
             for entry, score in scores.items()
-            if score >= floor and (not named or entry.source in named)  # "heroku memory": Heroku's errors only
+            # a side-by-side pair alone is two words of its platform's name ("microsoft iis"): no match
+            if score >= floor and entry in matched and (not named or entry.source in named)
         ]
     scored.sort()
     alone = not stems - source_stems

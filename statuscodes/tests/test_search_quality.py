@@ -201,6 +201,7 @@ def error_keys(query: str) -> list[str]:
         ("asp.net core app failed to start", "iis/500.30"),
         ("ASP.NET Core app failed to start within startup time limit", "iis/500.37"),
         ("ANCM In-Process Start Failure", "iis/500.30"),
+        ("web.config error", "iis/500.19"),  # "web" and "config" side by side, as in its summary
     ],
 )
 def test_an_error_named_or_printed_is_listed_first(real_content, query, first):
