@@ -338,12 +338,9 @@ def search_document(request) -> dict:
     """The meanings that best match `q`, best first; an empty or over-long query is a 400."""
     query = request.GET.get("q", "")
     try:
-        results = search.search(query)
+        results, hits = error_search.search_with_errors(query)
     except search.QueryError as exc:
         raise BadQuery(str(exc)) from None
-    hits = error_search.search_errors(query)
-    if error_search.named_alone(hits):
-        results = []
     return {"query": query, "results": [result.to_dict() for result in results], "errors": [h.to_dict() for h in hits]}
 
 

@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from statuscodes import caching
 from statuscodes.models import PlatformError, StatusCode
-from statuscodes.search import normalise, stem, words
+from statuscodes.search import SearchResult, normalise, search, stem, words
 
 LIMIT = 8
 # Words that say "an error" without saying which: "error 1020", "http error 500.19", "code H12".
@@ -201,7 +201,7 @@ def search_errors(query: str, limit: int = LIMIT) -> list[ErrorHit]:
             for entry, weight in hits:
                 scores[entry] = scores.get(entry, 0.0) + weight
                 matched[entry] = matched.get(entry, 0) + 1
-        for pair in pairs_of(in_order) if len(in_order) > 1 else ():
+        for pair in pairs_of(in_order):
             for entry, weight in index.pair_postings.get(pair, ()):
                 scores[entry] = scores.get(entry, 0.0) + weight
         words_asked = len(stems - source_stems) or 1
@@ -225,10 +225,13 @@ def search_errors(query: str, limit: int = LIMIT) -> list[ErrorHit]:
     ]
 
 
-def named_alone(hits: list[ErrorHit]) -> bool:
-    """Whether the query was nothing but platform errors' codes (see ErrorHit.alone): then the
-    codes the code search finds for it are only numbers that look alike (1015 -> 101, 1016)."""
-    return any(hit.alone for hit in hits)
+def search_with_errors(query: str) -> tuple[list[SearchResult], list[ErrorHit]]:
+    """The codes' search and the errors' beside it, as /search and the API list them; a bad query
+    raises search.QueryError. A query that is nothing but platform errors' codes (see
+    ErrorHit.alone) lists no codes: those would only be numbers that look alike (1015 -> 101, 1016)."""
+    results = search(query)
+    hits = search_errors(query)
+    return ([] if any(hit.alone for hit in hits) else results), hits
 
 
 def forget() -> None:

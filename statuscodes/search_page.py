@@ -31,12 +31,9 @@ def search_text(request):
     """
     query = request.GET.get("q", "")
     try:
-        results = code_search.search(query)
+        results, errors = error_search.search_with_errors(query)
     except code_search.QueryError as problem:
         return text_response(f"{problem}\n", status=400)
-    errors = error_search.search_errors(query)
-    if error_search.named_alone(errors):
-        results = []
     if not results and not errors:
         query = " ".join(CONTROL_CHARACTERS.sub(" ", query).split())
         notes = code_search.notes(query, results)
@@ -68,16 +65,13 @@ def search(request):
     if not re.search(code_search.SOMETHING, query):  # nothing typed but spaces: the examples
         return render(request, "statuscodes/search_results.html", {"query": ""})
     try:
-        results = code_search.search(query)
+        results, errors = error_search.search_with_errors(query)
     except code_search.QueryError as problem:
         context = {"query": query[: code_search.MAX_QUERY_LENGTH], "error": str(problem)}
         return render(request, "statuscodes/search_results.html", context, status=400)
     number = query.strip()
     if re.fullmatch(r"[1-5][0-9]{2}", number) and results and results[0].code == int(number):
         return HttpResponseRedirect(reverse("code_detail", args=[number]))
-    errors = error_search.search_errors(query)
-    if error_search.named_alone(errors):
-        results = []
     exact = [hit for hit in errors if hit.exact]
     if len(exact) == 1:  # "1020", "error 500.19", "h12": the one error with that code
         return HttpResponseRedirect(exact[0].error.get_absolute_url())
